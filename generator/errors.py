@@ -1,0 +1,57 @@
+"""Domain exceptions: each carries a Chinese message for the user and the exit code the CLI uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SpeechgenError(Exception):
+    """Raised for any failure the user can act on; never shown as a traceback."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 key: str | None = None, source_line: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line  # 1-based
+        self.key = key
+        self.source_line = source_line
+
+    def format(self) -> str:
+        """The message as shown to users: file, line and key first, like Jinja's template errors."""
+        where = []
+        if self.path:
+            where.append(self.path)
+        if self.line is not None:
+            where.append(f"第{self.line}行")
+        head = "：".join(["，".join(where), ""]) if where else ""
+        text = f"{head}{self.key + '：' if self.key else ''}{self.message}"
+        if self.source_line is not None:
+            text += f"\n    {self.source_line.rstrip()}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class InputError(SpeechgenError):
+    """Raised when a file, config value or option given by the user is unusable (exit code 2)."""
+
+
+class ConfigError(InputError):
+    """Raised when a config file fails validation; holds every problem found, not just the first."""
+
+    def __init__(self, problems: list[SpeechgenError], path: str | Path | None = None):
+        self.problems = problems
+        lines = "\n".join(p.format() for p in problems)
+        super().__init__(f"配置有 {len(problems)} 处问题：\n{lines}", path=None)
+        self.config_path = str(path) if path is not None else None
+
+    def format(self) -> str:
+        return self.message
+
+
+class OutputExistsError(InputError):
+    """Raised when an output file exists and --force was not given."""

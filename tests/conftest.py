@@ -1,0 +1,46 @@
+"""Shared fixtures: an isolated HOME, paths to the shared corpora, a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+GWR = SHARED / "corpus" / "gwr"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return home
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/corpus/seeds not present")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def gwr_dir() -> Path:
+    if not GWR.is_dir():
+        pytest.skip("../shared/corpus/gwr not present")
+    return GWR
+
+
+def seed_file(prefix: str) -> Path:
+    """The seed file whose name starts with ``prefix`` ('000' … '004')."""
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
