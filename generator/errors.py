@@ -45,9 +45,15 @@ class ConfigError(InputError):
 
     def __init__(self, problems: list[SpeechgenError], path: str | Path | None = None):
         self.problems = problems
-        lines = "\n".join(p.format() for p in problems)
-        super().__init__(f"配置有 {len(problems)} 处问题：\n{lines}", path=None)
         self.config_path = str(path) if path is not None else None
+        rows = []
+        for p in problems:
+            where = f"第{p.line}行 " if p.line else ""
+            rows.append(f"  {where}{p.key + ': ' if p.key else ''}{p.message}")
+            if p.source_line is not None and p.source_line.strip():
+                rows.append(f"      | {p.source_line.rstrip()}")
+        head = f"{self.config_path}：" if self.config_path else ""
+        super().__init__(f"{head}配置有 {len(problems)} 处问题：\n" + "\n".join(rows))
 
     def format(self) -> str:
         return self.message

@@ -1,0 +1,137 @@
+"""The render job: config → Draft(s) → .docx/.md/.txt files, with a summary and the checker's verdict."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.compose import compose
+from generator.config import CHARS_PER_MINUTE, Config, load_config
+from generator.document import Draft
+from generator.errors import InputError
+from generator.fsutil import atomic_write, check_writable
+from generator.packs import get_pack, resolve_type, starter_text
+
+FORMATS = (".docx", ".md", ".txt")
+
+
+@dataclass
+class RenderResult:
+    outputs: list[Path] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+    summary_lines: list[str] = field(default_factory=list)
+    stdout_text: str | None = None
+    errors: int = 0
+
+
+def init_config(type_name: str, template_dirs=()) -> str:
+    return starter_text(get_pack(type_name, template_dirs), template_dirs)
+
+
+def load(config_path, template_dirs=()) -> Config:
+    return load_config(config_path, type_resolver=lambda t: resolve_type(t, template_dirs))
+
+
+def serialize(draft: Draft, fmt: str, style=None) -> bytes:
+    """The bytes of ``draft`` in format ``fmt`` ('.docx', '.md' or '.txt')."""
+    if fmt == ".docx":
+        from generator.docx_writer import render_docx
+
+        return render_docx(draft, style)
+    from generator.text_writer import to_markdown, to_text
+
+    return (to_markdown(draft) if fmt == ".md" else to_text(draft)).encode("utf-8")
+
+
+def _style(config: Config, style_path):
+    if style_path is None and config.style is None:
+        return None
+    from generator.style import load_style, style_from_mapping
+
+    if style_path is not None:
+        return load_style(style_path)
+    if isinstance(config.style, dict):
+        return style_from_mapping(config.style, f"{config.source}: style")
+    path = Path(config.style)
+    if not path.is_absolute():
+        path = Path(config.source).parent / path
+    return load_style(path)
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "reporter"
+
+
+def render_command(config_path, out: str, *, seed=None, force=False, template_dirs=(), phrase_dirs=(),
+                   style_path=None, each=False) -> RenderResult:
+    """Everything ``speechgen render`` does, minus printing."""
+    config = load(config_path, template_dirs)
+    result = RenderResult()
+    to_stdout = str(out) == "-"
+    if each:
+        if config.type != "dianping" and not config.reporters:
+            raise InputError("--each 只用于有述职人（reporters）的点评", key="--each")
+        if to_stdout:
+            raise InputError("--each 需要用 -o 指定输出文件夹", key="-o")
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            raise InputError("--each 的输出应为文件夹", path=folder)
+        fmt = ".docx"
+        jobs = [(folder / f"{i + 1:02d}_{_safe_name(r.name)}{fmt}", [i]) for i, r in enumerate(config.reporters)]
+    else:
+        fmt = ".txt" if to_stdout else Path(out).suffix.lower()
+        if fmt not in FORMATS:
+            raise InputError(f"不支持的输出格式“{Path(out).suffix or '（无扩展名）'}”，请用 .docx、.md 或 .txt",
+                             path=out)
+        jobs = [(None if to_stdout else Path(out), None)]
+    for path, _ in jobs:  # refuse before doing any work, and before writing anything
+        if path is not None:
+            check_writable(path, force)
+    style = _style(config, style_path) if fmt == ".docx" else None
+    from generator.phrasebank import load_phrasebank
+
+    bank = load_phrasebank(list(phrase_dirs))
+    for path, reporters in jobs:
+        draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters)
+        data = serialize(draft, fmt, style)
+        if path is None:
+            result.stdout_text = data.decode("utf-8")
+        else:
+            atomic_write(path, data, force=force)
+            result.outputs.append(path)
+        result.drafts.append(draft)
+        result.summary_lines.append(summary_line(draft, path))
+        result.errors += _check(draft, config, result.summary_lines)
+    return result
+
+
+def summary_line(draft: Draft, path: Path | None) -> str:
+    chars = draft.char_count()
+    minutes = max(1, round(chars / CHARS_PER_MINUTE))
+    where = f"已生成 {path}" if path else "已生成"
+    line = (f"{where}：{chars} 字，约 {minutes} 分钟，待补 {len(draft.placeholders())} 处，"
+            f"用到短语 {draft.meta.get('phrases_used', 0)} 条")
+    target = draft.meta.get("target")
+    lo, hi = draft.meta.get("reachable", (0, 0))
+    if target and not draft.meta.get("length_ok", True):
+        line += f"；目标 {target} 字，本模板在当前主题数下可写 {lo}–{hi} 字"
+    return line
+
+
+def _check(draft: Draft, config: Config, lines: list[str]) -> int:
+    """Run the checker on the draft, append its verdict, and return the number of errors.
+
+    Open 〔待补〕 gaps count as errors (for --strict) but are listed once in the summary, not one by one.
+    """
+    from generator.checks import check_lines
+
+    findings = check_lines(draft.paragraphs, year=config.year, target_length=draft.meta.get("target"))
+    gaps = [f for f in findings if f.rule == "placeholder" and "〔待补" in f.excerpt]
+    shown = [f for f in findings if f not in gaps and f.severity in ("error", "warning")]
+    errors = sum(1 for f in findings if f.severity == "error")
+    tail = f"（另有待补 {len(gaps)} 处）" if gaps else ""
+    lines.append(f"检查：错误 {errors - len(gaps)}，警告 {sum(f.severity == 'warning' for f in shown)}{tail}")
+    for f in shown:
+        lines.append(f"  [{f.severity}] {f.rule} 第{f.paragraph}段：{f.message}（{f.excerpt}）")
+    return errors

@@ -1,0 +1,42 @@
+"""Regenerate the golden files: examples/*.md and tests/golden/*.docx.txt (run from the repo root).
+
+    python tests/golden/regen.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from generator.fsutil import atomic_write  # noqa: E402
+from generator.render import load, serialize  # noqa: E402
+from generator.compose import compose  # noqa: E402
+
+
+def docx_text(data: bytes) -> str:
+    """The normalised text of a .docx: one paragraph a line, headers/footers left out."""
+    import io
+
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in doc.paragraphs) + "\n"
+
+
+def main() -> None:
+    for config_path in sorted((ROOT / "examples").glob("*.yaml")):
+        if config_path.name.startswith("style"):
+            continue
+        draft = compose(load(config_path))
+        md = serialize(draft, ".md")
+        atomic_write(config_path.with_suffix(".md"), md, force=True)
+        docx = serialize(draft, ".docx")
+        atomic_write(ROOT / "tests" / "golden" / f"{config_path.stem}.docx.txt", docx_text(docx), force=True)
+        print(f"{config_path.stem}: {draft.char_count()} 字")
+
+
+if __name__ == "__main__":
+    main()
