@@ -76,7 +76,7 @@ class _Api:
 
     def lead(self, text: str) -> str:
         """End a lead-in sentence with a colon so that a list can follow it."""
-        return re.sub(r"[。，；：！]?(\x03?)$", r"：\1", text) if text else ""
+        return re.sub(r"[。，；：！]?(\x03?)$", r"：\1", text, count=1) if text else ""
 
     def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1) -> list[str]:
         """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis."""

@@ -1,0 +1,183 @@
+"""House styles for the DOCX writer: GB/T 9704-2012 defaults, overridable from a small YAML file."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.errors import InputError
+
+#: Chinese type sizes (字号) in points, as Word and WPS name them.
+ZIHAO = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16,
+    "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9, "六号": 7.5, "小六": 6.5,
+}
+_DIGIT_ZIHAO = {f"{n}号": ZIHAO[f"{c}号"] for n, c in zip("123456", "一二三四五六")}
+_DIGIT_ZIHAO.update({"0号": 42, "小0": 36, **{f"小{n}": ZIHAO[f"小{c}"]
+                                              for n, c in zip("123456", "一二三四五六")}})
+
+PAGE_NUMBER_PLACEMENTS = ("outside", "center")
+
+#: Fonts an office machine may lack, with the name Word should look for instead (w:altName).
+FONT_FALLBACKS = {
+    "仿宋_GB2312": "仿宋",
+    "楷体_GB2312": "楷体",
+    "方正小标宋简体": "宋体",
+    "方正小标宋_GBK": "宋体",
+    "黑体": "SimHei",
+    "宋体": "SimSun",
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """Every layout choice the writer makes; the defaults are GB/T 9704-2012 as offices apply it."""
+
+    title_font: str = "方正小标宋简体"
+    title_size: float = 22.0  # 2号
+    byline_font: str = "楷体_GB2312"
+    byline_size: float = 16.0
+    body_font: str = "仿宋_GB2312"
+    body_size: float = 16.0  # 3号
+    heading1_font: str = "黑体"
+    heading2_font: str = "楷体_GB2312"
+    heading3_font: str = "仿宋_GB2312"
+    heading4_font: str = "仿宋_GB2312"
+    heading_size: float = 16.0
+    heading_bold: bool = False
+    emphasis_bold: bool = False  # 一要… lead sentences are usually printed in the body font
+    latin_font: str = ""  # "" = the paragraph's own Chinese font also sets digits and Latin letters
+    footer_font: str = "宋体"
+    footer_size: float = 14.0  # 4号
+    page_number: str = "outside"  # outside: odd pages right, even pages left; center
+    line_spacing: float = 28.95  # exact, points: 22 lines fill the 225 mm text block
+    chars_per_line: int = 28
+    margin_top_mm: float = 37.0
+    margin_bottom_mm: float = 35.0
+    margin_left_mm: float = 28.0
+    margin_right_mm: float = 26.0
+    blank_after_title: bool = True  # one empty line between the title block and the body
+
+    def heading_font(self, level: int) -> str:
+        return (self.heading1_font, self.heading2_font, self.heading3_font, self.heading4_font)[level - 1]
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Style)}
+_SIZE_KEYS = {k for k in _FIELDS if k.endswith("_size")}
+_RANGES = {
+    "line_spacing": (10, 60), "chars_per_line": (10, 40),
+    "margin_top_mm": (5, 80), "margin_bottom_mm": (5, 80), "margin_left_mm": (5, 80),
+    "margin_right_mm": (5, 80),
+}
+
+
+def parse_size(value) -> float | None:
+    """Points from a number (16, 10.5) or a 字号 name (三号, 3号, 小二); None when not a size."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if 5 <= value <= 72 else None
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if text in ZIHAO:
+            return float(ZIHAO[text])
+        if text in _DIGIT_ZIHAO:
+            return float(_DIGIT_ZIHAO[text])
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:pt|磅)?", text)
+        if m:
+            return parse_size(float(m.group(1)))
+    return None
+
+
+def _convert(key: str, value):
+    """The checked value for ``key``, or raise ValueError with a Chinese reason."""
+    if key in _SIZE_KEYS:
+        size = parse_size(value)
+        if size is None:
+            raise ValueError("字号应为 5–72 之间的磅值或字号名（如 三号、小二）")
+        return size
+    kind = _FIELDS[key].type
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("应为 true 或 false")
+        return value
+    if kind == "str":
+        if key == "page_number":
+            aliases = {"居中": "center", "外侧": "outside", "单右双左": "outside"}
+            value = aliases.get(value, value) if isinstance(value, str) else value
+            if value not in PAGE_NUMBER_PLACEMENTS:
+                raise ValueError("应为 outside（单页居右、双页居左）或 center（居中）")
+            return value
+        if not isinstance(value, str) or (not value.strip() and key != "latin_font"):
+            raise ValueError("应为字体名称（文字）")
+        return value.strip()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("应为数字")
+    low, high = _RANGES[key]
+    if not low <= value <= high:
+        raise ValueError(f"应在 {low} 到 {high} 之间")
+    if kind == "int":
+        if not float(value).is_integer():
+            raise ValueError("应为整数")
+        return int(value)
+    return float(value)
+
+
+def _build(data, source: str, lines: dict[str, int] | None) -> Style:
+    lines = lines or {}
+    if data is None:
+        return Style()
+    if not isinstance(data, dict):
+        raise InputError("版式文件应是“键: 值”的映射", path=source, line=lines.get("", None))
+    values = {}
+    for key in data:  # file order, so the first problem reported is the first in the file
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key), list(_FIELDS), n=1)
+            hint = f"，是不是想写 {close[0]}？" if close else f"；可用的键：{'、'.join(_FIELDS)}"
+            raise InputError(f"未知的版式键{hint}", path=source, line=lines.get(str(key)), key=str(key))
+        try:
+            values[key] = _convert(key, data[key])
+        except ValueError as exc:
+            raise InputError(f"取值 {data[key]!r} 不合适：{exc}", path=source,
+                             line=lines.get(str(key)), key=str(key)) from None
+    return Style(**values)
+
+
+def style_from_mapping(data: dict, source: str) -> Style:
+    """A Style from an already-parsed mapping (e.g. a config's ``style:`` key); ``source`` names it in errors."""
+    return _build(data, source, None)
+
+
+def load_style(path: str | Path) -> Style:
+    """Read a house-style YAML file; every problem is an InputError naming the file, line and key."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("找不到版式文件", path=p) from None
+    except UnicodeDecodeError:
+        raise InputError("版式文件不是 UTF-8 编码的文本", path=p) from None
+    except OSError as exc:
+        raise InputError(f"无法读取版式文件：{exc.strerror or exc}", path=p) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        src = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
+        raise InputError(f"YAML 格式有误：{getattr(exc, 'problem', None) or exc}", path=p,
+                         line=line, source_line=src) from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        lines[""] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                # a bad value is reported on its own line, which is the key's line for scalars
+                lines[str(key_node.value)] = value_node.start_mark.line + 1
+    return _build(data, str(p), lines)
