@@ -57,27 +57,60 @@ def corpus() -> None:
 @corpus.command("clean")
 @click.argument("file", type=click.Path(path_type=Path))
 def corpus_clean(file: Path) -> None:
-    """输出清洗后的文本，每段一行。"""
-    from generator.corpus import read_speech
+    """输出清洗后的文本，每段一行（FILE 可以是文件夹：逐个处理其中的文件）。"""
+    from generator.corpus import read_corpus, read_speech
 
-    click.echo(read_speech(file).clean_text())
+    if not file.is_dir():
+        click.echo(read_speech(file).clean_text(), nl=False)
+        return
+    failed = 0
+    for path, result in read_corpus([file]):
+        if isinstance(result, SpeechgenError):
+            failed += 1
+            click.echo(f"跳过：{result.format()}", err=True)
+            continue
+        click.echo(f"==> {path} <==")
+        click.echo(result.clean_text(), nl=False)
+    if failed:
+        click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
+        sys.exit(2)
 
 
 @corpus.command("show")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出标题与各段（文本、角色、层级）。")
 def corpus_show(file: Path, as_json: bool) -> None:
-    """显示讲话的结构：标题、各段角色与标题层级。"""
-    from generator.corpus import read_speech
+    """显示讲话的结构：标题、各段角色与标题层级（FILE 可以是文件夹）。"""
+    from generator.corpus import read_corpus, read_speech
 
-    speech = read_speech(file)
-    if as_json:
-        click.echo(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2))
+    def show(speech) -> None:
+        click.echo(f"标题：{speech.title}")
+        for i, p in enumerate(speech.paragraphs, 1):
+            level = f"L{p.level}" if p.level else "  "
+            click.echo(f"{i:>3} {level} [{p.role}] {p.text}")
+
+    if not file.is_dir():
+        speech = read_speech(file)
+        if as_json:
+            click.echo(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            show(speech)
         return
-    click.echo(f"标题：{speech.title}")
-    for i, p in enumerate(speech.paragraphs, 1):
-        level = f"L{p.level}" if p.level else "  "
-        click.echo(f"{i:>3} {level} [{p.role}] {p.text}")
+    failed, items = 0, []
+    for path, result in read_corpus([file]):
+        if isinstance(result, SpeechgenError):
+            failed += 1
+            click.echo(f"跳过：{result.format()}", err=True)
+        elif as_json:
+            items.append({"file": str(path), **result.to_dict()})
+        else:
+            click.echo(f"==> {path} <==")
+            show(result)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+    if failed:
+        click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
+        sys.exit(2)
 
 
 # ---------------------------------------------------------------- mining & phrases
@@ -169,8 +202,8 @@ def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, eac
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
-@click.option("--year", type=int, help="讲话年份（默认从标题或落款读取）。")
-@click.option("--target-length", type=int, help="目标字数。")
+@click.option("--year", type=click.IntRange(1900, 2200), help="讲话年份（默认从落款日期或标题读取）。")
+@click.option("--target-length", type=click.IntRange(min=1), help="目标字数（不含标题与空白）。")
 @click.option("--corpus", "corpus_dirs", multiple=True, type=click.Path(path_type=Path),
               help="查重时额外比对的语料文件夹。")
 def check(file, as_json, year, target_length, corpus_dirs) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import TemplateError
 
@@ -19,10 +19,11 @@ from generator.document import Block, Draft, Span
 from generator.errors import InputError
 from generator.packs import Pack, environment, find_packs, resolve_type
 from generator.phrasebank import Phrasebank, load_phrasebank, themes_of, year_facts
-from generator.phrasing import Chooser, cn, enumerator
+from generator.phrasing import Chooser, Pools, cn, count_word, enumerator
 
 _MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
 _LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
+_STRAY_TAG = re.compile(r"@(?:title|byline|salutation|h[1-4]|p)\s")
 _KINDS = {"salutation": ("salutation", None), "p": ("paragraph", None),
           **{f"h{i}": ("heading", i) for i in range(1, 5)}}
 
@@ -41,10 +42,16 @@ class Plan:
     body: int  # body sentences after each sub-point head, 1–8
     intro: int  # sentences introducing each section, 0–2
     extra: int  # additional sentences in opening, situation and closing, 0–3
+    thin: float = 0.0  # share of body-sentence groups given one sentence fewer, spread evenly
 
-    def sub_for(self, index: int) -> int:
-        return self.subpoints
+    def thinned(self, n: int, call: int) -> int:
+        """Body sentences for the ``call``-th group: ``n``, or one fewer for an even share of groups."""
+        if self.thin and n >= 2 and int((call + 1) * self.thin) > int(call * self.thin):
+            return n - 1
+        return n
 
+
+THIN = [i / 8 for i in range(1, 8)]
 
 # A monotone ladder from the shortest to the longest draft a pack can give.
 LADDER = [Plan(i, *v) for i, v in enumerate([
@@ -57,21 +64,29 @@ LADDER = [Plan(i, *v) for i, v in enumerate([
 class _Api:
     """What a template may call. Everything returns plain marked strings or lists of them."""
 
-    def __init__(self, config: Config, pack: Pack, bank: Phrasebank, plan: Plan, seed: int):
-        self._config, self._pack = config, pack
-        self._chooser = Chooser(bank, config, pack.id, random.Random(f"{seed}:{pack.id}"))
+    def __init__(self, config: Config, pools: Pools, plan: Plan, seed: int):
+        self._config = config
+        self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}"))
         self.plan = plan
+        self._body_calls = 0
 
     # --- phrases
-    def phrase(self, category: str, theme: str | None = None, only: str | None = None, **slots) -> str:
-        got = self.phrases(category, 1, theme, only, **slots)
+    def phrase(self, category: str, theme: str | None = None, only: str | None = None, need=(),
+               avoid: str | None = None, match: str | None = None, **slots) -> str:
+        got = self.phrases(category, 1, theme, only, need, avoid, match, **slots)
         return got[0] if got else ""
 
     def phrases(self, category: str, n: int = 1, theme: str | None = None, only: str | None = None,
-                **slots) -> list[str]:
+                need=(), avoid: str | None = None, match: str | None = None, **slots) -> list[str]:
         """Up to ``n`` entries; ``only="curated"`` keeps to hand-written ones (claims such as
-        achievements and problems must never come from another place's speech)."""
-        picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only)
+        achievements and problems must never come from another place's speech); ``need`` names slots
+        an entry must contain (``need="count"``); ``avoid``/``match`` are patterns an entry must not / must match."""
+        need = (need,) if isinstance(need, str) else tuple(need)
+        if category == "requirement":
+            n = self.plan.thinned(int(n), self._body_calls)
+            self._body_calls += 1
+        picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
+                                   avoid=avoid, match=match)
         return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
 
     def lead(self, text: str) -> str:
@@ -126,6 +141,10 @@ class _Api:
     def cn(self, n: int) -> str:
         return cn(int(n))
 
+    def count(self, n: int) -> str:
+        """A count before a measure word (两点意见)."""
+        return count_word(int(n))
+
     def enum(self, i: int, kind: str) -> str:
         return enumerator(int(i), kind)
 
@@ -136,6 +155,8 @@ class _Api:
 
     def series(self, items: list[str], sep: str = "；", last: str = "。") -> str:
         """``一是A；二是B。`` from marked items."""
+        if len(items) == 1:  # a single fact is not a list: no 一是
+            return items[0] + last
         parts = [mark(enumerator(i, "shi"), "template:enumerator") + it for i, it in enumerate(items, 1)]
         return sep.join(parts) + last if parts else ""
 
@@ -185,6 +206,9 @@ def _parse(output: str, template_name: str) -> tuple[str, tuple[str, ...], tuple
             raise InputError("模板输出的行应以 @title/@byline/@salutation/@h1–@h4/@p 开头", path=template_name,
                              line=None, source_line=_plain(line)[:60])
         tag, body = m.group(1), (m.group(2) or "").strip()
+        if _STRAY_TAG.search(_MARK_RE.sub("", body)):
+            raise InputError("模板输出的一行里有两个 @ 标记（常见原因：行尾的 {% endif %} 吞掉了换行，"
+                             "可改用 {{ x if 条件 else \"\" }}）", path=template_name, source_line=_plain(line)[:60])
         spans = _spans(body, default_source)
         text = "".join(s.text for s in spans).strip()
         if not text:
@@ -225,9 +249,9 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
     return tuple(merged)
 
 
-def _render_once(config: Config, pack: Pack, env, bank: Phrasebank, plan: Plan, seed: int,
+def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
                  template: str, reporters=None) -> Draft:
-    api = _Api(config, pack, bank, plan, seed)
+    api = _Api(config, pools, plan, seed)
     ctx = _context(config, api)
     if reporters is not None:
         ctx["cfg"]["reporters"] = [ctx["cfg"]["reporters"][i] for i in reporters]
@@ -241,7 +265,7 @@ def _render_once(config: Config, pack: Pack, env, bank: Phrasebank, plan: Plan, 
         raise InputError(f"模板出错：{exc}", path=getattr(exc, "filename", None) or template, line=lineno) from None
     title, byline, blocks = _parse(output, f"{pack.id}/{template}")
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
-            "plan_level": plan.level, "phrases_used": api.used}
+            "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used}
     return Draft(title=title, byline=byline, blocks=blocks, meta=meta)
 
 
@@ -259,15 +283,43 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     target = config.length or pack.default_length
     if reporters is not None:  # one reporter's 点评: scale the target to one reporter's share
         target = max(pack.min_length // 2, target // max(1, len(config.reporters)))
-    best, best_gap, drafts = None, None, []
-    for plan in LADDER:
-        draft = _render_once(config, pack, env, bank, plan, seed, pack.template, reporters)
-        gap = abs(draft.char_count() - target)
-        drafts.append(draft)
-        if best is None or gap < best_gap:
-            best, best_gap = draft, gap
-        if draft.char_count() > target * 1.3:
-            break  # the ladder is monotone: longer levels only move further away
-    shortest, longest = drafts[0].char_count(), max(d.char_count() for d in drafts)
-    best.meta.update(target=target, reachable=(shortest, longest), length_ok=abs(best_gap) <= 0.15 * target)
+    types = {pack.id, config.type}
+    cur = pack
+    while cur.extends and cur.extends in packs and cur.extends not in types:
+        types.add(cur.extends)  # a pack that extends another uses that meeting type's phrases too
+        cur = packs[cur.extends]
+    pools = Pools(bank, config.year, types)
+    cache: dict[tuple[int, float], Draft] = {}
+
+    def at(level: int, thin: float = 0.0) -> Draft:
+        if (level, thin) not in cache:
+            plan = replace(LADDER[level], thin=thin)
+            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters)
+        return cache[level, thin]
+
+    # Length grows with the level (more sub-points, more sentences): bisect for the first level that
+    # reaches the target; then, between it and the level below, thin an evenly spread share of the
+    # sub-points by one sentence to come closer — whole sentences only, never cut or padded.
+    lo, hi = 0, len(LADDER) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if at(mid).char_count() < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    candidates = [at(lo)] + ([at(lo - 1)] if lo > 0 else [])
+    if at(lo).char_count() > target:
+        a, b = 0, len(THIN) - 1
+        while a <= b:  # more thinning → shorter
+            mid = (a + b) // 2
+            draft = at(lo, THIN[mid])
+            candidates.append(draft)
+            if draft.char_count() > target:
+                a = mid + 1
+            else:
+                b = mid - 1
+    best = min(candidates, key=lambda d: (abs(d.char_count() - target), d.meta["plan_level"], d.meta["thin"]))
+    reachable = (at(0).char_count(), at(len(LADDER) - 1).char_count())
+    gap = abs(best.char_count() - target)
+    best.meta.update(target=target, reachable=reachable, length_ok=gap <= 0.15 * target)
     return best

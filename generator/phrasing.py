@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 
-from generator.config import Config
 from generator.phrasebank import Entry, Phrasebank, load_themes
 
 _DIGITS = "零一二三四五六七八九"
@@ -17,6 +16,14 @@ _QUOTED = re.compile(r"“([^”]{1,20})”")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 #: Slots a draft can never fill from the config: entries needing them are not used.
 UNFILLABLE = {"n", "name"}
+#: Mined sentences longer than this are not used verbatim: the checker flags runs of 50 characters
+#: copied from the corpus (checks.OVERLAP_RUN), and a draft should pass its own checker.
+MAX_MINED = 46
+#: Two picks may not share a phrase this long (normalised), the checker's repetition threshold.
+SHINGLE = 12
+#: A mined sub-point head is a directive only when the speech enumerated it so (一要…/一是…/第一…);
+#: unnumbered (一) headings of a report (政治建设持续加强) read wrongly after 一要.
+_DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+)")
 
 
 def cn(n: int) -> str:
@@ -27,6 +34,11 @@ def cn(n: int) -> str:
     if tens == 0:
         return _DIGITS[ones]
     return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+
+
+def count_word(n: int) -> str:
+    """A count before a measure word: 两点意见, not 二点意见."""
+    return "两" if n == 2 else cn(n)
 
 
 def enumerator(i: int, kind: str) -> str:
@@ -46,30 +58,51 @@ def sentences(text: str) -> list[str]:
 
 
 def _norm(sentence: str) -> str:
-    return re.sub(r"[\s，。；！？、：“”]", "", sentence)
+    return re.sub(r"[\s，。；！？、：“”‘’（）《》—…,.;:!?()]", "", sentence)
 
 
-class Chooser:
-    """Chooses phrasebank entries deterministically from a seeded RNG, never the same sentence twice."""
+def _shingles(text: str) -> set[str]:
+    t = _norm(text)
+    return {t[i:i + SHINGLE] for i in range(len(t) - SHINGLE + 1)}
 
-    def __init__(self, bank: Phrasebank, config: Config, pack_id: str, rng: random.Random,
-                 type_ids: tuple[str, ...] = ()):
-        self.bank, self.config, self.rng = bank, config, rng
-        self.types = {pack_id, *type_ids, config.type}
-        self.words = config.words
-        self.used_ids: list[str] = []
-        self._used_sentences: set[str] = set()
-        self.themes = tuple(load_themes())
+
+class Pools:
+    """The candidate entries of one compose, filtered and ordered once and shared by every render.
+
+    Filtering (meeting type, era, portability, theme tiers) does not depend on the density level,
+    so it is computed once per (category, theme, filters) and reused across the length ladder.
+    """
+
+    def __init__(self, bank: Phrasebank, year: int, types: set[str]):
+        self.bank, self.year, self.types = bank, year, types
         known = {e.text for e in bank.entries if e.origin != "mined" and e.category in ("formula", "slogan")}
         self._known_terms = {t.strip("“”") for t in known}
+        self.themes = tuple(load_themes())
         self._by_category: dict[str, list[Entry]] = {}
+        self._related: dict[str, list[str]] = {}
+        self._groups: dict[tuple, list[list[Entry]]] = {}
+        self.fills: dict[tuple, tuple[str, list[str], set[str]] | None] = {}
+
+    def related(self, theme: str) -> list[str]:
+        """Themes that share entries with ``theme`` (政治建设 → 思想建设 …), most shared first.
+
+        Read from the phrasebank's own tagging, so it needs no table of its own.
+        """
+        if theme not in self._related:
+            counts: dict[str, int] = {}
+            for e in self.bank.entries:
+                if theme in e.themes:
+                    for t in e.themes:
+                        if t != theme:
+                            counts[t] = counts.get(t, 0) + 1
+            self._related[theme] = [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:3]
+        return self._related[theme]
 
     def _base(self, category: str) -> list[Entry]:
         if category not in self._by_category:
-            year = self.config.year
             self._by_category[category] = [
                 e for e in self.bank.query(category=category)
-                if (not e.meeting_types or self.types & set(e.meeting_types)) and e.current_in(year)
+                if (not e.meeting_types or self.types & set(e.meeting_types)) and e.current_in(self.year)
                 and self._portable(e)
             ]
         return self._by_category[category]
@@ -80,46 +113,96 @@ class Chooser:
             return True
         return all(term in self._known_terms for term in _QUOTED.findall(e.text))
 
+    def groups(self, category: str, theme: str | None, head: bool, only, need, avoid, match) -> list[list[Entry]]:
+        """Candidate groups in order of preference, each sorted by id: theme's own, general, kindred
+        themes; within each, entries made for this meeting type before those fit for any meeting."""
+        key = (category, theme, head, only, need, avoid, match)
+        if key not in self._groups:
+            base = self._base(category)
+            if only:
+                base = [e for e in base if e.origin == only]
+            if need:
+                base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
+            if avoid:
+                base = [e for e in base if not re.search(avoid, e.text)]
+            if match:
+                base = [e for e in base if re.search(match, e.text)]
+            if theme:
+                tiers = [[e for e in base if theme in e.themes], [e for e in base if not e.themes]]
+                if not head:  # body sentences may come from kindred themes once the theme's own run out
+                    tiers += [[e for e in base if t in e.themes and theme not in e.themes]
+                              for t in self.related(theme)]
+            else:
+                tiers = [base]
+            self._groups[key] = [sorted(g, key=lambda e: e.id) for tier in tiers
+                                 for g in ([e for e in tier if e.meeting_types], [e for e in tier if not e.meeting_types])
+                                 if g]
+        return self._groups[key]
+
+
+class Chooser:
+    """Chooses phrasebank entries deterministically from a seeded RNG, never the same sentence twice."""
+
+    def __init__(self, pools: Pools, words: dict[str, str], rng: random.Random):
+        self.pools, self.words, self.rng = pools, words, rng
+        self.themes = pools.themes
+        self.used_ids: list[str] = []
+        self._used_sentences: set[str] = set()
+        self._used_shingles: set[str] = set()
+
     def pick(self, category: str, n: int, *, theme: str | None = None, slots: dict | None = None,
-             head: bool = False, only: str | None = None) -> list[tuple[str, str]]:
-        """Up to ``n`` (entry id, filled text) pairs; theme-specific entries first, then general ones."""
+             head: bool = False, only: str | None = None, need: tuple[str, ...] = (),
+             avoid: str | None = None, match: str | None = None) -> list[tuple[str, str]]:
+        """Up to ``n`` (entry id, filled text) pairs; theme-specific entries first, then general ones.
+
+        ``need`` lists slots an entry must have (a transition must announce ``{count}``); ``avoid`` is
+        a regular expression an entry must not match (an evaluation that repeats 刚才…述职), ``match``
+        one it must match (a heading that starts 肯定成绩…).
+        """
         if n <= 0:
             return []
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
-        base = self._base(category)
-        if only:
-            base = [e for e in base if e.origin == only]
-        if theme:
-            tiers = [[e for e in base if theme in e.themes], [e for e in base if not e.themes]]
-        else:
-            tiers = [base]
+        vkey = tuple(sorted(values.items()))
         out: list[tuple[str, str]] = []
-        for tier in tiers:
-            # specific to this meeting type first, then entries fit for any meeting
-            for group in ([e for e in tier if e.meeting_types], [e for e in tier if not e.meeting_types]):
-                pool = sorted(group, key=lambda e: e.id)
-                self.rng.shuffle(pool)
-                for e in pool:
-                    if len(out) >= n:
-                        return out
-                    text = self._fill(e, values, head)
-                    if text is None:
-                        continue
-                    keys = [_norm(s) for s in sentences(text)] or [_norm(text)]
-                    if any(k in self._used_sentences for k in keys):
-                        continue
-                    self._used_sentences.update(keys)
-                    self.used_ids.append(e.id)
-                    out.append((e.id, text))
+        for group in self.pools.groups(category, theme, head, only, tuple(need), avoid, match):
+            pool = list(group)
+            self.rng.shuffle(pool)
+            for e in pool:
+                if len(out) >= n:
+                    return out
+                fkey = (e.id, head, vkey)
+                if fkey not in self.pools.fills:
+                    text = _fill(e, values, head)
+                    self.pools.fills[fkey] = None if text is None else (
+                        text, [_norm(s) for s in sentences(text)] or [_norm(text)], _shingles(text))
+                filled = self.pools.fills[fkey]
+                if filled is None:
+                    continue
+                text, keys, shingles = filled
+                if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
+                    continue
+                self._used_sentences.update(keys)
+                self._used_shingles |= shingles
+                self.used_ids.append(e.id)
+                out.append((e.id, text))
         return out
 
-    def _fill(self, e: Entry, values: dict, head: bool) -> str | None:
-        needed = set(_SLOT.findall(e.text))
-        if needed & UNFILLABLE or not needed <= set(values):
+
+def _fill(e: Entry, values: dict, head: bool) -> str | None:
+    """The entry's text with its slots filled, or None when it cannot be used here."""
+    needed = set(_SLOT.findall(e.text))
+    if needed & UNFILLABLE or not needed <= set(values):
+        return None
+    mined = e.origin == "mined"
+    if mined and len(e.text) > MAX_MINED:
+        return None
+    if head and mined and e.category == "point" and not _DIRECTIVE.match(e.text):
+        return None
+    text = _SLOT.sub(lambda m: values[m.group(1)], e.text)
+    if head:
+        text = strip_enumerator(text).rstrip("。；;，,：:")
+        if not 4 <= len(text) <= 40 or "。" in text:
             return None
-        text = _SLOT.sub(lambda m: values[m.group(1)], e.text)
-        if head:
-            text = strip_enumerator(text).rstrip("。；;，,：:")
-            if not 4 <= len(text) <= 40 or "。" in text:
-                return None
-        return text
+        if len(text) > 16 and not re.search(r"[，、；]", text):
+            return None  # a long heading whose punctuation was lost in extraction reads as one run
+    return text
