@@ -97,6 +97,25 @@ def set_snap_to_grid(ppr, on: bool) -> None:
     ppr.append(el)
 
 
+def set_no_hanging_punctuation(ppr) -> None:
+    """w:overflowPunct off: a comma that falls at a line end stays inside the text block.
+
+    With hanging punctuation LibreOffice draws a line-final ， past the right margin and then drops
+    it from the page (and the PDF); offices print to the margin, so keep every mark inside it.
+    """
+    for old in ppr.findall(qn("w:overflowPunct")):
+        ppr.remove(old)
+    el = OxmlElement("w:overflowPunct")
+    el.set(qn("w:val"), "0")
+    for tag in ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                "w:snapToGrid", *_AFTER_SNAP):
+        nxt = ppr.find(qn(tag))
+        if nxt is not None:
+            nxt.addprevious(el)
+            return
+    ppr.append(el)
+
+
 def strip_theme_fonts(root) -> None:
     for fonts in root.iter(qn("w:rFonts")):
         for attr in THEME_ATTRS:
@@ -124,6 +143,7 @@ def _format(style, style_cfg: Style, *, font: str, size: float, bold: bool = Fal
     ind = style.element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
     set_snap_to_grid(style.element.pPr, False)  # see char_spacing
+    set_no_hanging_punctuation(style.element.pPr)
     rpr = style.element.get_or_add_rPr()
     set_fonts(rpr, font, style_cfg.latin_font)
     style.font.bold = bold

@@ -1,0 +1,220 @@
+"""Line-level cleaning of corpus text: tokens, widths, traditional script, pinyin glosses, punctuation, clutter."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Characters that make an ASCII punctuation mark "Chinese context": ideographs, CJK punctuation, quotes.
+_CJKISH = CJK + "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2026\u2014"
+TERMINAL = "。！？；：…!?;:"
+_TRAILING_PAREN_RE = re.compile(r"[（(][^（）()]*[）)]$")
+
+_TOKEN_RE = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
+# Full-width digits, Latin letters and a few signs become ASCII (numbers and masks must read alike).
+_WIDTH = {**{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+          **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+          **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+          "％": "%", "＊": "*", "＋": "+", "／": "/", "\t": " ", "\u2002": " ", "\u2003": " ",
+          **{c: "" for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}}
+# One regex pass finds the few characters to map: str.translate with a dict is slow on long CJK text.
+_WIDTH_RE = re.compile("[" + "".join(_WIDTH) + "]")
+_FULL_DOT_RE = re.compile(r"(?<=\d)\uff0e(?=\d)")
+# Scraped pages separate paragraphs inside one physical line by a run of ideographic spaces (gwr 2014).
+_PARA_SEP_RE = re.compile(r"(?<=\S)[\u3000\u00a0]{2,}(?=\S)")
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJKISH}])\s+|\s+(?=[{_CJKISH}])")
+
+# A gloss is romanised pinyin (tone marks or tone digits) in brackets right after an ideograph.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+GLOSS_RE = re.compile(
+    rf"(?<=[{CJK}])[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]")
+
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_HALF_PUNCT_RE = re.compile(r"[,:;!?]+")
+_PAREN_RE = re.compile(r"\(([^()\n]*)\)")
+_QUOTE_RE = re.compile(r'"([^"\n]*)"')
+_CJK_CHAR_RE = re.compile(f"[{CJK}]")
+_CJKISH_RE = re.compile(f"[{_CJKISH}]")
+
+_URL_RE = re.compile(r"(?:https?://|www\.)[\w\-./?=&%#:~+,;@!]*[\w/=#~+-]", re.ASCII)
+_INLINE_CLUTTER_RE = re.compile(
+    r"【\s*字体[：:]?\s*大\s*中\s*小\s*】|【\s*(?:打印|关闭|收藏|E-?mail推荐|推荐|返回顶部)[^】]{0,8}】|[@＠][①-⑳]")
+# Whole lines that are page furniture, not speech (only tested on short lines, so prose is never dropped).
+_CLUTTER_LINE_RE = re.compile(
+    r"^(?:<!--|-->|本文标题|文章标题|链接地址|原文链接|本文链接|文章来源|来源[：:]|"
+    r"版权声明|版权所有|免责声明|微信订阅号|微信公众号|联系客服|扫一扫|分享到|打印本页|关闭窗口|当前位置|"
+    r"您的位置|首页\s*>|上一篇|下一篇|相关链接|相关阅读|字库未存字|[@＠][①-⑳]?原字|[（(]?\s*责任编辑|编辑[：:]|"
+    r"【\s*E-?mail|作者原创)"
+    r"|^新华社\S{0,12}电$|中央政府门户网站|二次传播|会员权益|上一页|下一页|function\s+\w+\s*\(|document\.\w+|"
+    r"javascript:|\{\s*$|^\s*\}")
+_CLUTTER_MAX = 80
+# No real paragraph runs this long: a page flattened onto one line (gwr 2014) is cut where a heading,
+# a dash item or an address to the audience opens a new sentence.
+_RUNAWAY = 1500
+_RUNAWAY_SPLIT_RE = re.compile(r"(?<=[。！？])(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|——|各位代表)")
+_TAIL_PUNCT_RE = re.compile(r"^[。！？；：，、”’）》」』]+$")
+_SOURCE_RE = re.compile(r"#\s*(?:source|partial)\s*:")
+_HEADER_RE = re.compile(r"#\s*[A-Za-z][\w-]*\s*:")
+# A line with no letter, digit or ideograph is debris: lone brackets, dots, rules.
+_HAS_WORD_RE = re.compile(rf"[\w{CJK}]")
+
+
+def _token(m: re.Match) -> str:
+    try:
+        ch = chr(int(m.group(1), 16))
+    except ValueError:
+        return ""
+    return ch if ch.isprintable() else " "
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported on first use: plain-ASCII input never needs it
+
+    return opencc.OpenCC("t2s")
+
+
+_SAMPLE = 20000
+
+
+def to_simplified(text: str, force: bool = False) -> str:
+    """``text`` in simplified characters when it is written in traditional ones; else unchanged.
+
+    Detection converts a prefix and counts the changed ideographs: simplified text changes in
+    almost no place (OpenCC is phrase-aware), traditional text in a large share of them. Only
+    then is the whole text converted, so simplified text is never touched. ``force`` skips the test.
+    """
+    head = text[:_SAMPLE]
+    if not force and not _CJK_CHAR_RE.search(head):
+        return text
+    converted_head = _t2s().convert(head)
+    if not force:
+        if converted_head == head or len(converted_head) != len(head):
+            return text
+        changed = sum(1 for x, y in zip(head, converted_head) if x != y)
+        if changed * 50 < len(_CJK_CHAR_RE.findall(head)):
+            return text
+    converted = converted_head if len(text) <= _SAMPLE else _t2s().convert(text)
+    if len(converted) != len(text) or converted.count("\n") != text.count("\n"):
+        return text  # never let conversion shift line numbers
+    return converted
+
+
+def simplified_keys(keys: list[str]) -> list[str]:
+    """``keys`` (newline-free) all converted to simplified: comparison keys, never output."""
+    if not keys:
+        return keys
+    out = _t2s().convert("\n".join(keys)).split("\n")
+    return out if len(out) == len(keys) else keys
+
+
+def normalize_text(text: str, force_t2s: bool = False) -> str:
+    """Whole-text normalisation that keeps line numbers: tokens, widths, script."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<U+" in text:
+        text = _TOKEN_RE.sub(_token, text)
+    text = _FULL_DOT_RE.sub(".", text)
+    # Ideographic spaces survive until lines are split, where a run of them separates paragraphs.
+    text = _WIDTH_RE.sub(lambda m: _WIDTH[m.group(0)], text)
+    return to_simplified(text, force_t2s)
+
+
+def _fix_half_punct(m: re.Match) -> str:
+    s, i, j = m.string, m.start(), m.end()
+    prev = s[i - 1] if i else ""
+    nxt = s[j] if j < len(s) else ""
+    if prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+        return m.group(0)  # 1,000 / 10:30 / a;b stay
+    if _CJKISH_RE.match(prev + " ") or _CJKISH_RE.match(nxt + " "):
+        return "".join(_HALF_TO_FULL[c] for c in m.group(0))
+    return m.group(0)
+
+
+def _fix_paren(m: re.Match) -> str:
+    s, a, b = m.string, m.start(), m.end()
+    around = (s[a - 1] if a else "") + m.group(1) + (s[b] if b < len(s) else "")
+    return f"（{m.group(1)}）" if _CJK_CHAR_RE.search(around) else m.group(0)
+
+
+def _fix_quote(m: re.Match) -> str:
+    return f"“{m.group(1)}”" if _CJK_CHAR_RE.search(m.group(1)) else m.group(0)
+
+
+def fix_punctuation(line: str) -> str:
+    """Half-width , : ; ! ? ( ) " in Chinese context become full-width; numbers stay as written."""
+    if "(" in line:
+        line = _PAREN_RE.sub(_fix_paren, line)
+    if '"' in line:
+        line = _QUOTE_RE.sub(_fix_quote, line)
+    return _HALF_PUNCT_RE.sub(_fix_half_punct, line)
+
+
+def is_clutter(line: str) -> bool:
+    """True for page furniture: source lines, navigation, footers, credits, share and print lines."""
+    if not _HAS_WORD_RE.search(line) or _SOURCE_RE.match(line):
+        return True
+    return len(line) <= _CLUTTER_MAX and bool(_CLUTTER_LINE_RE.search(line))
+
+
+def squeeze_spaces(line: str) -> str:
+    """Strip, drop spaces next to Chinese text (政 府 工 作 → 政府工作), collapse the rest."""
+    line = " ".join(line.split())
+    if " " in line:
+        line = _CJK_SPACE_RE.sub("", line)
+    return line
+
+
+def clean_line(line: str) -> str:
+    """One physical line cleaned; '' when nothing of the speech is left on it."""
+    line = squeeze_spaces(line)
+    if not line or is_clutter(line):
+        return ""
+    if "http" in line or "www." in line:
+        line = squeeze_spaces(_URL_RE.sub("", line))
+    if "【" in line or "@" in line or "＠" in line:
+        line = squeeze_spaces(_INLINE_CLUTTER_RE.sub("", line))
+    if "(" in line or "（" in line:
+        line = GLOSS_RE.sub("", line)
+    for _ in range(4):  # widening a mark can make a space removable and vice versa
+        fixed = squeeze_spaces(fix_punctuation(line))
+        if fixed == line:
+            break
+        line = fixed
+    if not line or is_clutter(line):
+        return ""
+    return line
+
+
+def clean_lines(text: str, force_t2s: bool = False) -> list[tuple[int, str]]:
+    """Normalised ``text`` as (1-based original line, cleaned line) pairs, empty lines dropped."""
+    out: list[tuple[int, str]] = []
+    for no, raw in enumerate(normalize_text(text, force_t2s).split("\n"), 1):
+        if not raw.strip():
+            continue
+        if no <= 2 and _HEADER_RE.match(raw):
+            continue  # a scraper's source header, e.g. gwr's two "# source:" lines
+        whole = squeeze_spaces(raw)
+        if out and out[-1][0] == no - 1 and _TAIL_PUNCT_RE.match(whole):
+            out[-1] = (out[-1][0], out[-1][1] + whole)  # a wrap left the closing mark alone on its line
+            continue
+        if not whole or is_clutter(whole):
+            continue
+        for piece in _PARA_SEP_RE.split(raw.strip()):
+            cleaned = clean_line(piece)
+            if cleaned:
+                out.append((no, cleaned))
+    return out
+
+
+def split_runaway(text: str) -> list[str]:
+    """A paragraph too long to be one, cut before headings, dash items and 各位代表; else [text]."""
+    if len(text) <= _RUNAWAY:
+        return [text]
+    return [part for part in _RUNAWAY_SPLIT_RE.split(text) if part]
+
+
+def ends_sentence(line: str) -> bool:
+    """True when ``line`` ends a sentence (so it cannot be the first half of a hard wrap)."""
+    tail = _TRAILING_PAREN_RE.sub("", line).rstrip("”’」』\"'")
+    return not tail or tail[-1] in TERMINAL or tail.endswith("——")

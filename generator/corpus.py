@@ -1,0 +1,236 @@
+"""Read corpus files into structured speeches: decode, clean, structure, de-duplicate."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, simplified_keys, split_runaway,
+                                to_simplified)
+from generator.errors import InputError
+from generator.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, rejoin_wraps,
+                                 role_of, split_runin_heading, split_subpoints, split_title, title_like, wrap_width)
+
+__all__ = ["PLACEHOLDER_RE", "ROLES", "Paragraph", "Speech", "corpus_files", "decode_bytes", "find_placeholders",
+           "heading_level", "parse_text", "read_corpus", "read_speech", "split_subpoints"]
+
+ROLES = ("opening", "evaluation", "achievements", "problems", "situation", "transition", "section",
+         "point", "closing", "adjourn", "agenda", "salutation", "other")
+
+# Control characters other than tab, newline, carriage return, form feed: a sign of a binary file.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_TEXTY_RE = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef\u2010-\u206f\u2460-\u24ff\x20-\x7e\xa0-\u02ff\s]")
+_FOOTER_TITLE_RE = re.compile(r"^\s*本文[标標][题題]\s*[:：]\s*(.+)$", re.M)
+_KEY_DROP_RE = re.compile(r"[\W_]+")
+_LONG_KEY = 20  # paragraphs at least this long (letters only) are never legitimately repeated
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a speech; placeholders (XX, ***, *个) are kept as written, see PLACEHOLDER_RE."""
+
+    text: str
+    role: str  # one of ROLES
+    level: int | None  # heading level 1–4, None for non-headings
+    line: int  # 1-based line of the original file where the paragraph starts
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A cleaned speech: title ('' when the file has none) and the paragraphs after it."""
+
+    name: str  # file name without folder, for provenance "name:line"
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+
+    def to_dict(self) -> dict:
+        return {"title": self.title,
+                "paragraphs": [{"text": p.text, "role": p.role, "level": p.level} for p in self.paragraphs]}
+
+    def clean_text(self) -> str:
+        return "".join(f"{line}\n" for line in (self.title, *(p.text for p in self.paragraphs)))
+
+
+def _texty(text: str, ratio: float = 0.95) -> bool:
+    """True when ``text`` has no control characters and reads as Chinese/ASCII text."""
+    if _CONTROL_RE.search(text):
+        return False
+    if not ratio:
+        return True
+    sample = text[:20000]
+    return not sample or len(_TEXTY_RE.findall(sample)) >= ratio * len(sample)
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """The text of a file's bytes: BOM first, then strict UTF-8 and GB18030, then charset-normalizer."""
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+            (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    for bom, enc in boms:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                break
+            if _CONTROL_RE.search(text):
+                break
+            return text
+    else:
+        if _CONTROL_BYTES_RE.search(data):
+            # UTF-16 without a BOM puts a NUL beside every ASCII character; anything else is binary.
+            for enc in ("utf-16-le", "utf-16-be"):
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _texty(text, 0.98):
+                    return text
+            raise InputError("不是文本文件（含二进制内容），无法读取", path=name)
+        # Strict UTF-8 almost never accepts other encodings' bytes; GB18030 accepts much, so check it reads.
+        for enc, ratio in (("utf-8", 0.0), ("gb18030", 0.95)):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _texty(text, ratio):
+                return text
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            text = str(best)
+            if _texty(text):
+                return text
+    raise InputError("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16 等），无法读取", path=name)
+
+
+def _dedupe(items: list[tuple[int, str]], title: str) -> list[tuple[int, str]]:
+    """Paragraphs a scraper repeated kept once, in first-occurrence order.
+
+    Long paragraphs are dropped when seen before. A short one (各位代表！, a heading) is dropped
+    only inside a repeated block, i.e. when a neighbouring long paragraph is itself a repeat,
+    so a speech's own recurring short lines survive.
+    """
+    # Keys in simplified script: a repeat must stay a repeat once the text is converted.
+    *keys, title_key = simplified_keys([_KEY_DROP_RE.sub("", t) for _, t in items] + [_KEY_DROP_RE.sub("", title)])
+    seen = {title_key} if title_key else set()
+    repeat = []
+    for k in keys:
+        repeat.append(k in seen)
+        seen.add(k)
+    long_ = [len(k) >= _LONG_KEY for k in keys]
+    n = len(items)
+    prev_rep, next_rep = [False] * n, [False] * n
+    state = False
+    for i in range(n):
+        prev_rep[i] = state
+        if long_[i]:
+            state = repeat[i]
+    state = False
+    for i in range(n - 1, -1, -1):
+        next_rep[i] = state
+        if long_[i]:
+            state = repeat[i]
+    return [it for i, it in enumerate(items)
+            if not repeat[i] or (not long_[i] and not prev_rep[i] and not next_rep[i])]
+
+
+def _structure(text: str, force_t2s: bool) -> tuple[str, list[tuple[int, str]]]:
+    """(title, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, repeats dropped."""
+    lines = clean_lines(text, force_t2s)
+    width = wrap_width([t for _, t in lines])
+    blocks = rejoin_wraps(lines, width)
+    if width:
+        # A join can bring a gloss or a half-width mark next to Chinese text: clean the joined lines again.
+        blocks = [(no, c) for no, c in ((no, clean_line(t)) for no, t in blocks) if c]
+    title, title_no, body = split_title(blocks)
+    title = clean_line(title) if title else ""
+    if not title and "本文" in text:
+        # A web page's footer "本文标题：…" names a speech whose own title line was lost.
+        footer = _FOOTER_TITLE_RE.search(GLOSS_RE.sub("", text))
+        found = to_simplified(clean_line(footer.group(1)), force_t2s) if footer else ""
+        title = found if found and title_like(found) else ""
+    pieces: list[tuple[int, str]] = []
+    for no, long_block in body:
+        for para in (p for block in split_runaway(long_block) for p in split_runin_heading(block)):
+            parts = [para] if heading_level(para) is not None or is_salutation(para) else split_subpoints(para)
+            # A piece cut from a line is judged again: bare punctuation or a footer must not stand alone.
+            pieces.extend((no, p) for p in parts if not is_clutter(p))
+    return title, title_no, _dedupe(pieces, title)
+
+
+def _read(text: str) -> tuple[str, int, list[tuple[int, str]]]:
+    title, title_no, pieces = _structure(text, False)
+    # Cleaning can drop enough simplified text (clutter, repeats) to leave a traditional one: then
+    # read it again converted throughout, so that every rule sees simplified text.
+    joined = "\n".join([title, *(p for _, p in pieces)])
+    if to_simplified(joined) is not joined:
+        title, title_no, pieces = _structure(text, True)
+    return title, title_no, pieces
+
+
+def parse_text(text: str, name: str = "<text>") -> Speech:
+    """A Speech from already-decoded text: cleaned, structured, repeats removed."""
+    title, title_no, pieces = _read(text)
+    for _ in range(3):
+        lines = [title, *(p for _, p in pieces)]
+        if wrap_width(lines) is None:
+            break
+        # Rare: the cleaned text itself looks hard-wrapped (cut pieces of one width). Read it once more,
+        # mapping lines back to the original file, so that cleaning the result changes nothing.
+        origin = [title_no or 1, *(no for no, _ in pieces)]
+        title, title_no, again = _read("\n".join(lines))
+        title_no = origin[title_no - 1] if title_no else 0
+        pieces = [(origin[no - 1], p) for no, p in again]
+    total = len(pieces)
+    paragraphs = []
+    for i, (no, para) in enumerate(pieces):
+        level = heading_level(para)
+        paragraphs.append(Paragraph(para, role_of(para, level, i, total), level, no))
+    return Speech(name, title, tuple(paragraphs))
+
+
+def read_speech(path) -> Speech:
+    """Read one corpus file. Raises InputError when it is missing, empty, binary or undecodable."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("文件不存在", path=p)
+    if p.is_dir():
+        raise InputError("这是一个文件夹，请给出文件", path=p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取：{exc.strerror or exc}", path=p) from exc
+    if not data.strip():
+        raise InputError("文件为空", path=p)
+    speech = parse_text(decode_bytes(data, str(p)), p.name)
+    if not speech.title and not speech.paragraphs:
+        raise InputError("文件中没有可用的讲话正文（清洗后为空）", path=p)
+    return speech
+
+
+def corpus_files(paths: Iterable) -> list[Path]:
+    """Files named by ``paths``, folders expanded recursively (hidden files skipped), sorted."""
+    out: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.update(f for f in p.rglob("*") if f.is_file()
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        elif p.exists():
+            out.add(p)
+        else:
+            raise InputError("文件或文件夹不存在", path=p)
+    return sorted(out)
+
+
+def read_corpus(paths: Iterable) -> Iterator[tuple[Path, Speech | InputError]]:
+    """Each corpus file with its Speech, or the InputError that made it unreadable; one file at a time."""
+    for f in corpus_files(paths):
+        try:
+            yield f, read_speech(f)
+        except InputError as err:
+            yield f, err

@@ -1,0 +1,97 @@
+"""Properties of reading: idempotent cleaning, no crash on any input, the whole gwr corpus reads."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import GWR, SEEDS
+from generator.corpus import Speech, decode_bytes, parse_text, read_corpus
+from generator.errors import InputError
+
+
+def clean(text: str) -> str:
+    return parse_text(text).clean_text()
+
+
+# Fragments of real speeches and of real mess, so the generator reaches the structural rules too.
+FRAGMENTS = ["同志们：", "各位代表！", "一、提高站位", "（一）政治建设", "第一坚持把政治建设摆在首位", "1.加强", "（1）落实",
+             "一要加强学习。", "二要狠抓落实。", "三是强化考核。", "一是", "第二，", "今天召开会议，", "刚才述职，", "散会。",
+             "区委书记在2025年全区基层", "党建工作述职评议会上的点评", "XX区", "***同志", "*个", "X余万元", "20**年",
+             "調(diào)研", "會(huì)議", "同志們:", "本文标题:讲话", "http://x.cn/a", "【字体：大 中 小】", "<U+00A0>",
+             "１２３", ",", ":", "(", ")", "。", "　　", " ", "\n", "\n", "\n",
+             "全区各级党组织坚持以习近平新时代中国特色社会", "主义思想为指导认真落实中央和省市区委关于基层"]
+structured = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
+repeated = st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join), max_size=25).map(
+    lambda ls: "\n".join(ls + ls[: len(ls) // 2]))
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(any_text, structured, repeated))
+def test_cleaning_is_idempotent_and_never_raises(text):
+    once = clean(text)
+    assert clean(once) == once
+    assert "\r" not in once and "<U+" not in once
+
+
+# Slices of the real files, glued together: wraps, glosses, footers and scraped pages cut anywhere.
+SOURCES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else []
+if GWR.is_dir():
+    SOURCES += [(GWR / "2010.txt").read_text(encoding="utf-8")[:20000], (GWR / "2014.txt").read_text(encoding="utf-8")]
+slices = st.lists(st.tuples(st.sampled_from(SOURCES or [""]), st.integers(0, 20000), st.integers(0, 3000)).map(
+    lambda t: t[0][t[1]:t[1] + t[2]]), min_size=1, max_size=4).map("\n".join)
+
+
+@pytest.mark.skipif(not SOURCES, reason="../shared/corpus not present")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(slices)
+def test_cleaning_real_fragments_is_idempotent(text):
+    once = clean(text)
+    assert clean(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_structure_is_consistent(text):
+    speech = parse_text(text)
+    assert isinstance(speech, Speech)
+    n_lines = len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert all(p.text and "\n" not in p.text and 1 <= p.line <= n_lines for p in speech.paragraphs)
+    assert all((p.role == "section") == (p.level is not None) for p in speech.paragraphs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_decode_bytes_returns_text_or_input_error(data):
+    try:
+        text = decode_bytes(data, "fuzz.bin")
+    except InputError as err:
+        assert "fuzz.bin" in str(err)
+    else:
+        assert isinstance(text, str)
+
+
+@pytest.mark.slow
+def test_all_gwr_files_read_without_repeats(gwr_dir):
+    results = list(read_corpus([gwr_dir]))
+    assert len(results) == 50
+    errors = [(path.name, r) for path, r in results if isinstance(r, InputError)]
+    assert errors == []
+    for path, speech in results:
+        text = speech.clean_text()
+        assert len(speech.paragraphs) > 20, path.name
+        assert "<U+" not in text and "www.gov.cn" not in text and "【字体" not in text, path.name
+        assert not text.startswith("#") and "责任编辑" not in text, path.name
+        assert not re.search("[０-９]", text), path.name
+        # Short lines may recur legitimately (各位代表！, a table of contents); long ones never do.
+        keys = Counter(re.sub(r"[\W_]+", "", p.text) for p in speech.paragraphs)
+        repeats = [k[:20] for k, n in keys.items() if n > 1 and len(k) >= 20]
+        assert repeats == [], path.name
+    # A scraper repeated most pages about six times; one copy of each is left.
+    total = sum(len(s.clean_text()) for _, s in results)
+    assert 800_000 < total < 1_300_000
