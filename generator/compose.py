@@ -42,11 +42,12 @@ class Plan:
     body: int  # body sentences after each sub-point head, 1–8
     intro: int  # sentences introducing each section, 0–2
     extra: int  # additional sentences in opening, situation and closing, 0–3
-    thin: float = 0.0  # share of body-sentence groups given one sentence fewer, spread evenly
+    thin: float = 0.0  # share of groups given one item fewer, spread evenly
 
-    def thinned(self, n: int, call: int) -> int:
-        """Body sentences for the ``call``-th group: ``n``, or one fewer for an even share of groups."""
-        if self.thin and n >= 2 and int((call + 1) * self.thin) > int(call * self.thin):
+    def thinned(self, n: int, call: int, floor: int = 1) -> int:
+        """Items for the ``call``-th group: ``n``, or one fewer (never below ``floor``) for an evenly
+        spread share of the groups; fills the gap between two ladder levels a sentence at a time."""
+        if self.thin and n > floor and int((call + 1) * self.thin) > int(call * self.thin):
             return n - 1
         return n
 
@@ -69,6 +70,7 @@ class _Api:
         self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}"))
         self.plan = plan
         self._body_calls = 0
+        self._head_calls = 0
 
     # --- phrases
     def phrase(self, category: str, theme: str | None = None, only: str | None = None, need=(),
@@ -95,14 +97,19 @@ class _Api:
 
     def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1) -> list[str]:
         """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis."""
-        picks = self._chooser.pick("point", int(n), theme=theme, slots={}, head=True)
+        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
         return [mark(enumerator(i, kind), "template:enumerator", True) + mark(text, f"phrase:{eid}", True)
                 for i, (eid, text) in enumerate(picks, int(start))]
 
     def keypoints(self, theme: str | None, n: int) -> list[str]:
         """Short outline key points (sub-point heads without enumerators)."""
-        picks = self._chooser.pick("point", int(n), theme=theme, slots={}, head=True)
+        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
         return [mark(text, f"phrase:{eid}") for eid, text in picks]
+
+    def _thin_heads(self, n) -> int:
+        n = self.plan.thinned(int(n), self._head_calls, floor=2)
+        self._head_calls += 1
+        return n
 
     def section_title(self, point: str, index: int) -> str:
         """Heading text for a point: a phrasebank heading for a known theme, else the user's words."""
