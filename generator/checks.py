@@ -16,10 +16,12 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from generator.cleaning import GLOSS_RE
 from generator.errors import InputError, SpeechgenError
 from generator.fingerprint import FILENAME, W, FingerprintIndex, build_index, fingerprint_speech, normalise, sentences
-from generator.rules import (Doc, Finding, SEVERITIES, check_count_mismatch, check_enumeration, check_placeholder,
-                             check_punctuation, excerpt, heading_of)
+from generator.numbering import check_count_mismatch, check_enumeration
+from generator.rules import (Doc, Finding, SEVERITIES, check_length, check_placeholder, check_punctuation, excerpt,
+                             has_placeholder, heading_of, headings_of)
 
 # Normalised characters of one verbatim run worth a warning. Run lengths are estimated from winnowed
 # hashes and may fall short of the true run by up to 2(W-1) characters, so runs estimated at
@@ -32,6 +34,7 @@ FORMULAS = ("习近平新时代中国特色社会主义思想", "以习近平同
             "新时代党的建设总要求", "新时代党的组织路线", "全面从严治党", "基层党组织", "全面进步、全面过硬",
             "中国特色社会主义", "党的二十大精神", "党的二十届三中全会精神", "抓基层党建工作述职评议")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]{0,40}》|「[^」]{0,30}」")
+_CLAUSE_END = re.compile(r"[；;：:。！？!?]")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _DATE = re.compile(r"((?:19|20)\d\d)年\d{1,2}月\d{1,2}日")
 
@@ -62,8 +65,8 @@ def check_repetition(doc: Doc) -> list[Finding]:
             start = line.find(s, pos)
             pos = start + len(s)
             key = normalise(s)[0]
-            if len(key) < SENTENCE_MIN:
-                continue
+            if len(key) < SENTENCE_MIN or has_placeholder(s):
+                continue  # "请***同志述职" twice names two people once filled in
             if key in seen:
                 masked.setdefault(i, []).append((start, pos))
                 out.append(Finding("repetition", "warning", i + 1, excerpt(line, start, pos),
@@ -81,10 +84,12 @@ def _phrase_repeats(doc: Doc, masked: dict[int, list[tuple[int, int]]]) -> list[
     for i, line in doc.body():
         if doc.headings[i]:
             continue  # headings echo their section's words by design
-        blank = line
+        blank = GLOSS_RE.sub(lambda m: "、" * len(m.group(0)), line)  # 加強(qiáng): a pinyin gloss is no wording
         for s, e in masked.get(i, []):
             blank = blank[:s] + "\n" * (e - s) + blank[e:]
         blank = _QUOTED.sub(lambda m: "\n" * len(m.group(0)), blank)
+        # A phrase lives within a clause: "……还不够扎实；二是组织生活……" joins two items, it is not one.
+        blank = _CLAUSE_END.sub("\n", blank)
         for f in formulas():
             blank = blank.replace(f, "\n" * len(f))
         norm, where = normalise(blank.replace("\n", "、"))
@@ -101,7 +106,7 @@ def _phrase_repeats(doc: Doc, masked: dict[int, list[tuple[int, int]]]) -> list[
                 first[gram] = (i, where[k])
             elif prev[0] != i or where[k] - prev[1] >= PHRASE_MIN:
                 hits.append((i, where[k], prev[0]))
-    out = []
+    out, said = [], set()
     hits.sort()
     k = 0
     while k < len(hits):
@@ -113,8 +118,10 @@ def _phrase_repeats(doc: Doc, masked: dict[int, list[tuple[int, int]]]) -> list[
         line = doc.lines[i]
         stop = min(len(line), end + PHRASE_MIN)
         where_txt = "本段前文" if src == i else f"第{src + 1}段"
-        out.append(Finding("repetition", "warning", i + 1, excerpt(line, start, stop),
-                           f"“{line[start:stop][:20]}”一语与{where_txt}重复，请换个说法"))
+        message = f"“{line[start:stop][:20]}”一语与{where_txt}重复，请换个说法"
+        if (i, message) not in said:  # the same phrase twice more in one paragraph: one finding
+            said.add((i, message))
+            out.append(Finding("repetition", "warning", i + 1, excerpt(line, start, stop), message))
         k += 1
     return out
 
@@ -212,20 +219,6 @@ def corpus_index(dirs) -> FingerprintIndex:
                        if not isinstance(speech, InputError))
 
 
-# ------------------------------------------------------------------ length
-def check_length(doc: Doc, target: int | None) -> list[Finding]:
-    if not target:
-        return []
-    count = sum(len(re.sub(r"\s", "", line)) for _, line in doc.body())
-    off = (count - target) / target
-    if abs(off) <= 0.15:
-        return []
-    severity = "error" if abs(off) > 0.5 else "warning"
-    way = "超出" if off > 0 else "不足"
-    return [Finding("length", severity, 0, "",
-                    f"正文 {count} 字，目标 {target} 字，{way} {abs(off):.0%}；请{'压缩' if off > 0 else '充实'}到目标的 ±15% 以内")]
-
-
 # ------------------------------------------------------------------ registry and API
 RULES: dict[str, tuple[str, Callable]] = {
     "placeholder": ("error", lambda doc, ctx: check_placeholder(doc)),
@@ -246,7 +239,7 @@ def make_doc(lines: list[str], title: str | None = None) -> Doc:
     while start < min(len(lines), 4) and start >= 1 and len(lines[start]) <= 30 and \
             not re.search(r"[。：:，,]", lines[start]) and heading_of(lines[start]) is None:
         start += 1  # speaker and date lines under the title are not part of the speech
-    return Doc(tuple(lines), min(start, len(lines)), tuple(heading_of(line) for line in lines))
+    return Doc(tuple(lines), min(start, len(lines)), headings_of(lines))
 
 
 def check_lines(lines: list[str], *, year: int | None = None, target_length: int | None = None,

@@ -27,8 +27,9 @@ _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJKISH}])\s+|\s+(?=[{_CJKISH}])")
 
 # A gloss is romanised pinyin (tone marks or tone digits) in brackets right after an ideograph.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-GLOSS_RE = re.compile(
-    rf"(?<=[{CJK}])[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]")
+_ONE_GLOSS = rf"[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]"
+# A run of glosses goes at once: removing only the first would leave the next one after an ideograph.
+GLOSS_RE = re.compile(rf"(?<=[{CJK}])(?:{_ONE_GLOSS})+")
 
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _HALF_PUNCT_RE = re.compile(r"[,:;!?]+")
@@ -109,14 +110,21 @@ def simplified_keys(keys: list[str]) -> list[str]:
     return out if len(out) == len(keys) else keys
 
 
-def normalize_text(text: str, force_t2s: bool = False) -> str:
-    """Whole-text normalisation that keeps line numbers: tokens, widths, script."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "<U+" in text:
-        text = _TOKEN_RE.sub(_token, text)
+def normalize_chars(text: str) -> str:
+    """Tokens decoded, full-width digits, letters and signs made ASCII; newlines untouched."""
+    while "<U+" in text:  # to a fixed point: <U+003C>U+0041> decodes to a token of its own
+        decoded = _TOKEN_RE.sub(_token, text)
+        if decoded == text:
+            break
+        text = decoded
     text = _FULL_DOT_RE.sub(".", text)
     # Ideographic spaces survive until lines are split, where a run of them separates paragraphs.
-    text = _WIDTH_RE.sub(lambda m: _WIDTH[m.group(0)], text)
+    return _WIDTH_RE.sub(lambda m: _WIDTH[m.group(0)], text)
+
+
+def normalize_text(text: str, force_t2s: bool = False) -> str:
+    """Whole-text normalisation that keeps line numbers: tokens, widths, script."""
+    text = normalize_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
     return to_simplified(text, force_t2s)
 
 
@@ -167,17 +175,25 @@ def squeeze_spaces(line: str) -> str:
 
 def clean_line(line: str) -> str:
     """One physical line cleaned; '' when nothing of the speech is left on it."""
+    if "<U+" in line:
+        line = normalize_chars(line)  # a wrap rejoined can complete a token
     line = squeeze_spaces(line)
     if not line or is_clutter(line):
         return ""
-    if "http" in line or "www." in line:
-        line = squeeze_spaces(_URL_RE.sub("", line))
-    if "【" in line or "@" in line or "＠" in line:
-        line = squeeze_spaces(_INLINE_CLUTTER_RE.sub("", line))
-    if "(" in line or "（" in line:
-        line = GLOSS_RE.sub("", line)
-    for _ in range(4):  # widening a mark can make a space removable and vice versa
-        fixed = squeeze_spaces(fix_punctuation(line))
+    # Each step can bring two things together for another (a gloss removed puts the next one after an
+    # ideograph; a mark widened makes a space removable), so all repeat to a fixed point. Every pass
+    # only deletes text or widens half-width marks, never the reverse, so the loop ends.
+    while True:
+        fixed = line
+        if "<U+" in fixed or "\uff0e" in fixed:
+            fixed = normalize_chars(fixed)  # spaces squeezed can put a full-width dot between digits
+        if "http" in fixed or "www." in fixed:
+            fixed = _URL_RE.sub("", fixed)
+        if "【" in fixed or "@" in fixed or "＠" in fixed:
+            fixed = _INLINE_CLUTTER_RE.sub("", fixed)
+        if "(" in fixed or "（" in fixed:
+            fixed = GLOSS_RE.sub("", fixed)
+        fixed = squeeze_spaces(fix_punctuation(fixed))
         if fixed == line:
             break
         line = fixed
@@ -196,7 +212,13 @@ def clean_lines(text: str, force_t2s: bool = False) -> list[tuple[int, str]]:
             continue  # a scraper's source header, e.g. gwr's two "# source:" lines
         whole = squeeze_spaces(raw)
         if out and out[-1][0] == no - 1 and _TAIL_PUNCT_RE.match(whole):
-            out[-1] = (out[-1][0], out[-1][1] + whole)  # a wrap left the closing mark alone on its line
+            # A wrap left the closing mark alone on its line; the joined line is cleaned again
+            # (the mark can close a gloss or a quotation).
+            joined = clean_line(out[-1][1] + whole)
+            if joined:
+                out[-1] = (out[-1][0], joined)
+            else:
+                out.pop()
             continue
         if not whole or is_clutter(whole):
             continue

@@ -79,16 +79,18 @@ class _Api:
         return got[0] if got else ""
 
     def phrases(self, category: str, n: int = 1, theme: str | None = None, only: str | None = None,
-                need=(), avoid: str | None = None, match: str | None = None, **slots) -> list[str]:
+                need=(), avoid: str | None = None, match: str | None = None, near: str | None = None,
+                **slots) -> list[str]:
         """Up to ``n`` entries; ``only="curated"`` keeps to hand-written ones (claims such as
         achievements and problems must never come from another place's speech); ``need`` names slots
-        an entry must contain (``need="count"``); ``avoid``/``match`` are patterns an entry must not / must match."""
+        an entry must contain (``need="count"``); ``avoid``/``match`` are patterns an entry must not / must match;
+        ``near`` (e.g. the sub-point head) prefers sentences that speak to the same matter."""
         need = (need,) if isinstance(need, str) else tuple(need)
         if category == "requirement":
             n = self.plan.thinned(int(n), self._body_calls)
             self._body_calls += 1
         picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
-                                   avoid=avoid, match=match)
+                                   avoid=avoid, match=match, near=_plain(near) if near else None)
         return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
 
     def lead(self, text: str) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, simplified_keys, split_runaway,
-                                to_simplified)
+from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
+                                split_runaway, to_simplified)
 from generator.errors import InputError
 from generator.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, rejoin_wraps,
                                  role_of, split_runin_heading, split_subpoints, split_title, title_like, wrap_width)
@@ -138,27 +138,30 @@ def _dedupe(items: list[tuple[int, str]], title: str) -> list[tuple[int, str]]:
             if not repeat[i] or (not long_[i] and not prev_rep[i] and not next_rep[i])]
 
 
-def _structure(text: str, force_t2s: bool) -> tuple[str, list[tuple[int, str]]]:
-    """(title, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, repeats dropped."""
+def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, str]]]:
+    """(title, its line, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, repeats dropped."""
     lines = clean_lines(text, force_t2s)
     width = wrap_width([t for _, t in lines])
     blocks = rejoin_wraps(lines, width)
     if width:
         # A join can bring a gloss or a half-width mark next to Chinese text: clean the joined lines again.
         blocks = [(no, c) for no, c in ((no, clean_line(t)) for no, t in blocks) if c]
-    title, title_no, body = split_title(blocks)
-    title = clean_line(title) if title else ""
-    if not title and "本文" in text:
-        # A web page's footer "本文标题：…" names a speech whose own title line was lost.
-        footer = _FOOTER_TITLE_RE.search(GLOSS_RE.sub("", text))
-        found = to_simplified(clean_line(footer.group(1)), force_t2s) if footer else ""
-        title = found if found and title_like(found) else ""
     pieces: list[tuple[int, str]] = []
-    for no, long_block in body:
+    for no, long_block in blocks:
         for para in (p for block in split_runaway(long_block) for p in split_runin_heading(block)):
             parts = [para] if heading_level(para) is not None or is_salutation(para) else split_subpoints(para)
             # A piece cut from a line is judged again: bare punctuation or a footer must not stand alone.
             pieces.extend((no, p) for p in parts if not is_clutter(p))
+    # The title is looked for among the pieces, not the lines: a re-read of the clean text sees each piece
+    # on a line of its own, so a line whose first piece was dropped as clutter must be judged the same way.
+    title, title_no, pieces = split_title(pieces)
+    title = clean_line(title) if title else ""
+    if not title and "本文" in text:
+        # A web page's footer "本文标题：…" names a speech whose own title line was lost. It is read from
+        # the normalised text (tokens, widths, line ends) like every other line, or a re-read would differ.
+        footer = _FOOTER_TITLE_RE.search(GLOSS_RE.sub("", normalize_text(text, force_t2s)))
+        found = to_simplified(clean_line(footer.group(1)), force_t2s) if footer else ""
+        title = found if found and title_like(found) else ""
     return title, title_no, _dedupe(pieces, title)
 
 

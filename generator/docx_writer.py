@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 
 import docx
@@ -28,6 +29,8 @@ _DROP_RELTYPES = ("/thumbnail", "/stylesWithEffects", "/customXml", "/webSetting
 _BREAK_AFTER = ("会议", "大会", "工作", "年度", "书记", "党建", "组织", "建设", "述职", "评议", "暨",
                 "座谈会", "推进会", "部署会", "动员会", "会上", "上的", "全区", "全县", "全市", "全镇")
 _BREAK_BEFORE = ("在", "暨", "讲话", "抓", "关于", "深入", "推动", "全面", "以")
+# Set terms a title line should not end inside (overlapping: 基层党建工作 holds two).
+_KEEP_TOGETHER = re.compile("(?=(党建工作|党组织书记|基层党建|述职评议|评议会议?|调研座谈|座谈会|讲话提纲|组织建设))")
 _NO_LINE_START = set("，。、；：？！”’）》〕】…—·%")
 _NO_LINE_END = set("“‘（《〔【")
 
@@ -43,6 +46,8 @@ def _break_cost(title: str, i: int) -> float:
         return math.inf
     if before[-1].isdigit() and after[0] in "年月日届次个号":
         return math.inf
+    if any(m.start() < i < m.start() + len(m.group(1)) for m in _KEEP_TOGETHER.finditer(title)):
+        return 12  # 基层党建｜工作 splits a set term
     if before.endswith(_BREAK_AFTER) or after.startswith(_BREAK_BEFORE):
         return 0
     return 6

@@ -55,8 +55,22 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def text_lines(text: str) -> list[str]:
-    """One paragraph a line; blank lines dropped; full-width spaces used as indents stripped."""
-    return [s for s in (line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()) if s]
+    """One paragraph a line; blank lines dropped; full-width spaces used as indents stripped.
+
+    A hard-wrapped text (lines cut at one width, as copied from a PDF) is read as the corpus reader
+    reads it: its physical lines joined into paragraphs, a title broken over two lines rejoined.
+    """
+    from generator.structure import rejoin_wraps, split_title, wrap_width
+
+    numbered = [(no, s) for no, s in enumerate((line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()), 1) if s]
+    width = wrap_width([s for _, s in numbered])
+    if width is None:
+        return [s for _, s in numbered]
+    # split_title knows the salutation by its full-width colon; a wrapped text often has "同志们:".
+    probe = [(no, s[:-1] + "：" if s.endswith(":") else s) for no, s in numbered]
+    title, _, rest = split_title(probe)
+    rest = numbered[len(numbered) - len(rest):]
+    return ([title] if title else []) + [s for _, s in rejoin_wraps(rest, width)]
 
 
 def md_lines(text: str) -> list[str]:

@@ -40,6 +40,8 @@ _TITLE_TYPES = (("述职评议", "shuzhi_speech"), ("点评", "dianping"), ("座
 _BOUNDS = {"point": (6, 60), "section_heading": (4, 40), "parallel": (6, 60), "formula": (2, 12),
            "slogan": (2, 16), "idiom": (4, 24), "transition": (6, 90), "requirement": (10, 200)}
 _SENTENCE_BOUNDS = (8, 160)
+_EXAMPLE_LEAD_RE = re.compile(r"^(?:比如|例如|主要是|主要表现在)[：，]")
+_STOP_RE = re.compile(r"[。！？；]")
 
 
 @dataclass
@@ -101,8 +103,8 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
             state.head = _LN_ENUM_RE.sub("", text).strip("。 ")
             add("point", state.head, line, themes_of(state.section))
             continue
-        _phrases(text, line, add)
         sents = sentences(text)
+        _phrases(text, sents, line, add)
         if _POINT_MARK_RE.match(text):
             head, sents = _head_of(sents[0]), sents[1:]
             state.head = head
@@ -142,7 +144,7 @@ def _cut_intro(sent: str) -> tuple[str, str, str]:
 
 def _problem_items(sent: str) -> list[str]:
     """A problem sentence, or its items when it lists them with semicolons (有的…；有的…)."""
-    sent = re.sub(r"^(?:比如|例如|主要是|主要表现在)[：，]", "", sent)
+    sent = _EXAMPLE_LEAD_RE.sub("", sent)
     if "；" not in sent:
         return [sent]
     items = [i.strip("；。 ") for i in sent.split("；")]
@@ -182,11 +184,12 @@ def _sentence_category(sent: str, role: str, state: _State) -> str | None:
     return "situation" if role == "situation" else None
 
 
-def _phrases(text: str, line: int, add) -> None:
-    """Phrase-level categories of one paragraph: slogans and formulas, parallels, idioms."""
+def _phrases(text: str, sents: list[str], line: int, add) -> None:
+    """Phrase-level categories of one paragraph (``sents``: its sentences): slogans and formulas,
+    parallels, idioms."""
     for m in _QUOTE_RE.finditer(text):
         term = m.group(1)
-        if re.search(r"[。！？；]", term):
+        if _STOP_RE.search(term):
             continue
         add("formula" if _NUMBERED_RE.search(term) else "slogan", term, line)
     for m in _FORMULA_RE.finditer(text):
@@ -195,7 +198,7 @@ def _phrases(text: str, line: int, add) -> None:
             add("formula", term, line)
     for term in segment.lexicon_terms(text):
         add("formula", term, line)
-    for sent in sentences(text):
+    for sent in sents:
         for series in parallels(sent):
             add("parallel", series, line)
         for idiom in segment.idioms(sent):
@@ -208,6 +211,7 @@ def _canonical(themes: tuple[str, ...]) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- parallel series
 _CLAUSE_SPLIT_RE = re.compile(r"[，；：。！？]")
+_PART_SPLIT_RE = re.compile(r"[；：。！？]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]{3,8}")
 _REST_OK = "的等上中下和与及为是了相要作地得着里"  # what may follow a series cut out of its clause
 
@@ -221,13 +225,14 @@ def parallels(sentence: str) -> list[str]:
             best = _best_series(segs)
             if best:
                 found.append("、".join(best))
-    for part in re.split(r"[；：。！？]", sentence):
+    for part in _PART_SPLIT_RE.split(sentence):
         run: list[str] = []
         for c in part.split("，") + [""]:
             if _HAN_RE.fullmatch(c):
                 run.append(c)
                 continue
-            found += ["，".join(w) for w in _windows(run)]
+            if len(run) >= 2:  # most clauses end a run of none or one
+                found += ["，".join(w) for w in _windows(run)]
             run = []
     return found
 
@@ -248,22 +253,27 @@ def _windows(run: list[str]) -> list[list[str]]:
 
 def _best_series(segs: list[str]) -> list[str] | None:
     inner = segs[1:-1]
-    if any(not _HAN_RE.fullmatch(s) for s in inner):
+    if not all(map(_item_ok, inner)):
         return None
     firsts = [segs[0][-n:] for n in range(3, min(8, len(segs[0])) + 1)]
     lasts = [segs[-1][:n] for n in range(3, min(8, len(segs[-1])) + 1)
              if n == len(segs[-1]) or segs[-1][n] in _REST_OK]
+    firsts, lasts = [f for f in firsts if _item_ok(f)], [la for la in lasts if _item_ok(la)]
     best, best_score = None, None
     for f in firsts:
         for la in lasts:
             items = [f, *inner, la]
-            if not all(_HAN_RE.fullmatch(x) and x[-1] not in "的等了和" for x in items) or not _pattern_ok(items):
+            if not _pattern_ok(items):
                 continue
             lens = [len(x) for x in items]
             score = (_affix(items), -(max(lens) - min(lens)), -len(f))
             if best_score is None or score > best_score:
                 best, best_score = items, score
     return best
+
+
+def _item_ok(item: str) -> bool:
+    return bool(_HAN_RE.fullmatch(item)) and item[-1] not in "的等了和"
 
 
 def _affix(items: list[str]) -> int:

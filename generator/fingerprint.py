@@ -15,7 +15,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
 from typing import Iterable
@@ -28,24 +27,60 @@ FORMAT = "speechgen-fingerprints/1"
 K = 13  # shingle length in normalised characters
 W = 6  # winnowing window: guarantees detection of shared runs of K + W - 1 = 18 characters
 MIN_SENTENCE = 10  # shorter sentences (同志们、现在散会) recur everywhere and say nothing about copying
-_SENTENCE_SPLIT = re.compile(r"[。！？；!?;\n]+")
+_SEPARATORS = "。！？；!?;\n"
+_SENTENCE_SPLIT = re.compile(f"[{_SEPARATORS}]+")
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the index of the original character."""
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        kept = _keep(ch)
-        if kept:
-            chars.append(kept)
-            where.extend([i] * len(kept))
-    return "".join(chars), where
+    table = _table_for(text)
+    norm = text.translate(table)
+    sizes = {len(table[ord(ch)]) for ch in set(text)}
+    if sizes <= {1}:  # every character kept as one: the common case for clean prose
+        return norm, list(range(len(text)))
+    if sizes <= {0, 1}:
+        return norm, [i for i, ch in enumerate(text) if table[ord(ch)]]
+    return norm, [i for i, ch in enumerate(text) for _ in table[ord(ch)]]
 
 
-@lru_cache(maxsize=65536)
-def _keep(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum())
+def normalised(text: str, keep: str = "") -> str:
+    """``normalise(text)[0]`` without the position map (all that fingerprinting needs), except that the
+    characters of ``keep`` stay as they are.
+
+    Clean prose has few characters that normalise to something else (punctuation, a few letters or
+    full-width digits): they are deleted with one regex, the rare replaced ones swapped one by one, which
+    is several times faster than ``str.translate`` over every character of a large text.
+    """
+    table = _table_for(text)
+    drop: list[str] = []
+    swap: list[str] = []
+    for ch in set(text):
+        out = table[ord(ch)]
+        if out != ch and ch not in keep:
+            (swap if out else drop).append(ch)
+    if drop:
+        text = re.sub(_char_class(drop) + "+", "", text)
+    if swap:
+        text = re.sub(_char_class(swap), lambda m: table[ord(m.group())], text)
+    return text
+
+
+def _char_class(chars: list[str]) -> str:
+    return "[" + "".join(map(re.escape, sorted(chars))) + "]"  # sorted: the same pattern, cached by re
+
+
+# Code point -> normalised form, filled as characters are met. Normalising character by character (not
+# NFKC of the whole text) keeps the position map exact; str.translate then applies it at C speed.
+_TABLE: dict[int, str] = {}
+_SEEN: set[str] = set()
+
+
+def _table_for(text: str) -> dict[int, str]:
+    missing = set(text).difference(_SEEN)
+    for ch in missing:
+        _TABLE[ord(ch)] = "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum())
+    _SEEN.update(missing)
+    return _TABLE
 
 
 def _hash(s: str, size: int = 5) -> int:
@@ -53,15 +88,33 @@ def _hash(s: str, size: int = 5) -> int:
 
 
 def shingle_hashes(norm: str) -> list[int]:
-    """Hash of every K-character shingle of a normalised text, in order."""
-    return [_hash(norm[i:i + K]) for i in range(len(norm) - K + 1)]
+    """Hash of every K-character shingle of a normalised text, in order (``_hash`` inlined: ~1M calls a
+    corpus; copying a prepared hasher is cheaper than constructing one with its digest size each time)."""
+    fresh = blake2b(digest_size=5).copy
+    frombytes = int.from_bytes
+    out: list[int] = []
+    append = out.append
+    for i in range(len(norm) - K + 1):
+        h = fresh()
+        h.update(norm[i:i + K].encode("utf-8"))
+        append(frombytes(h.digest(), "big"))
+    return out
 
 
 def winnow(hashes: list[int]) -> set[int]:
-    """The minimum of every window of W consecutive hashes (all of them when the text is short)."""
+    """The minimum of every window of W consecutive hashes (all of them when the text is short).
+
+    Window minima by doubling (minima of 2, 4 … consecutive hashes, then two overlapping spans): a few
+    linear passes instead of a slice and a ``min`` call per window.
+    """
     if len(hashes) <= W:
         return set(hashes)
-    return set(map(min, (hashes[i:i + W] for i in range(len(hashes) - W + 1))))
+    mins, span = hashes, 1
+    while span * 2 <= W:
+        mins, span = [a if a < b else b for a, b in zip(mins, mins[span:])], span * 2
+    if span < W:
+        mins = [a if a < b else b for a, b in zip(mins, mins[W - span:])]
+    return set(mins)
 
 
 def sentences(text: str) -> list[str]:
@@ -71,7 +124,7 @@ def sentences(text: str) -> list[str]:
 
 def sentence_hash(sentence: str) -> int | None:
     """Hash of a sentence's normalised text, or None when it is too short to count."""
-    norm, _ = normalise(sentence)
+    norm = normalised(sentence)
     return _hash(norm, 8) if len(norm) >= MIN_SENTENCE else None
 
 
@@ -87,10 +140,11 @@ def fingerprint_speech(speech) -> dict:
     Accepts a corpus ``Speech`` (title + paragraphs) or plain text; paragraphs are joined, so copies
     that run across a paragraph break in the source are still found.
     """
-    texts = _texts_of(speech)
-    norm = "".join(normalise(t)[0] for t in texts)
-    sent = {h for t in texts for s in sentences(t) if (h := sentence_hash(s)) is not None}
-    return {"shingles": sorted(winnow(shingle_hashes(norm))), "sentences": sorted(sent)}
+    # One normalising pass serves both: sentence separators are dropped by normalisation anyway, so the
+    # normalised text is the concatenation of the normalised sentences (the ones of ``sentences``).
+    pieces = _SENTENCE_SPLIT.split(normalised("\n".join(_texts_of(speech)), keep=_SEPARATORS))
+    sent = {_hash(p, 8) for p in pieces if len(p) >= MIN_SENTENCE}
+    return {"shingles": sorted(winnow(shingle_hashes("".join(pieces)))), "sentences": sorted(sent)}
 
 
 def _delta(values: list[int]) -> list[int]:
@@ -116,30 +170,39 @@ class Run:
 
 
 class FingerprintIndex:
-    """Kept shingle hashes and sentence hashes of a corpus, each mapped to the source files holding it."""
+    """Kept shingle hashes and sentence hashes of a corpus, each mapped to the source files holding it.
 
-    def __init__(self, sources: tuple[str, ...], shingles: dict[int, tuple[int, ...]],
-                 sentence_map: dict[int, tuple[int, ...]]):
+    Held per source (sorted hash lists, what ``save`` writes); the hash -> sources maps that queries need
+    are built on first query, so mining, which only saves, never builds them.
+    """
+
+    def __init__(self, sources: tuple[str, ...], shingles: list[list[int]], sentence_lists: list[list[int]]):
         self.sources = sources
-        self._shingles = shingles
-        self._sentences = sentence_map
+        self._per_shingles = shingles
+        self._per_sentences = sentence_lists
+        self._maps: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] | None = None
+
+    @property
+    def _shingles(self) -> dict[int, tuple[int, ...]]:
+        return self._lookup()[0]
+
+    @property
+    def _sentences(self) -> dict[int, tuple[int, ...]]:
+        return self._lookup()[1]
+
+    def _lookup(self) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+        if self._maps is None:
+            self._maps = (_invert(self._per_shingles), _invert(self._per_sentences))
+        return self._maps
 
     def __len__(self) -> int:
         return len(self.sources)
 
     # -------------------------------------------------------------- persistence
     def to_dict(self) -> dict:
-        per_source_sh: list[list[int]] = [[] for _ in self.sources]
-        per_source_se: list[list[int]] = [[] for _ in self.sources]
-        for h, ids in self._shingles.items():
-            for i in ids:
-                per_source_sh[i].append(h)
-        for h, ids in self._sentences.items():
-            for i in ids:
-                per_source_se[i].append(h)
         return {"format": FORMAT, "k": K, "w": W, "min_sentence": MIN_SENTENCE,
-                "sources": [{"name": name, "shingles": _delta(sorted(sh)), "sentences": _delta(sorted(se))}
-                            for name, sh, se in zip(self.sources, per_source_sh, per_source_se)]}
+                "sources": [{"name": name, "shingles": _delta(sh), "sentences": _delta(se)}
+                            for name, sh, se in zip(self.sources, self._per_shingles, self._per_sentences)]}
 
     def save(self, out_dir, force: bool = True) -> Path:
         """Write ``out_dir/FILENAME`` (byte-identical for the same corpus). Overwrites by default: it is generated."""
@@ -171,8 +234,9 @@ class FingerprintIndex:
         """
         norm, where = normalise(line)
         hits: dict[int, list[int]] = {}
+        shingles = self._shingles
         for pos, h in enumerate(shingle_hashes(norm)):
-            for sid in self._shingles.get(h, ()):
+            for sid in shingles.get(h, ()):
                 hits.setdefault(sid, []).append(pos)
         out: list[Run] = []
         for sid, positions in hits.items():
@@ -208,13 +272,13 @@ def build_index(parts: Iterable[tuple[str, object]]) -> FingerprintIndex:
         sh.update(fp["shingles"])
         se.update(fp["sentences"])
     names = tuple(sorted(by_name))
-    shingles: dict[int, list[int]] = {}
-    sentence_map: dict[int, list[int]] = {}
-    for sid, name in enumerate(names):
-        sh, se = by_name[name]
-        for h in sh:
-            shingles.setdefault(h, []).append(sid)
-        for h in se:
-            sentence_map.setdefault(h, []).append(sid)
-    return FingerprintIndex(names, {h: tuple(v) for h, v in shingles.items()},
-                            {h: tuple(v) for h, v in sentence_map.items()})
+    return FingerprintIndex(names, [sorted(by_name[n][0]) for n in names], [sorted(by_name[n][1]) for n in names])
+
+
+def _invert(per_source: list[list[int]]) -> dict[int, tuple[int, ...]]:
+    """hash -> ids of the sources holding it (ids ascending)."""
+    out: dict[int, list[int]] = {}
+    for sid, hashes in enumerate(per_source):
+        for h in hashes:
+            out.setdefault(h, []).append(sid)
+    return {h: tuple(v) for h, v in out.items()}

@@ -7,6 +7,7 @@ import json
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import InputError
@@ -23,6 +24,9 @@ _PLACE_SUFFIX = ("街道", "市", "区", "县", "镇", "乡", "州")
 _JUNK_RE = re.compile(r"[A-Za-z]|https?|www|…|\.{3}|[*＊]|\d|版权|链接|本文标题|微信|客服|订阅|责任编辑|"
                       r"来源[：:]|转载|扫一扫|分享到|点击|上一篇|下一篇|\s")
 _PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"))
+_NOT_JUNK_RE = re.compile(r"\{[a-z_]+\}|(?<!\d)\d{2,3}周年")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_BAD_START = frozenset("，、。；：！？”）》")
 
 
 # ---------------------------------------------------------------- generalisation
@@ -39,7 +43,7 @@ class Context:
         counts = {lv: head.count(f"全{lv}") + head.count(f"我{lv}") + 3 * speech.title.count(f"{lv}委书记")
                   for lv in _LEVELS}
         level = max(_LEVELS, key=lambda lv: (counts[lv], -_LEVELS.index(lv)))
-        years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)年", head)]
+        years = [int(y) for y in _YEAR_RE.findall(head)]
         return cls(level if counts[level] else None, max(years) if years else None)
 
 
@@ -61,19 +65,29 @@ def generalise(text: str, ctx: Context, count_slot: bool = False) -> str | None:
     text = _generalise_years(text, ctx)
     if text is None:
         return None
-    text = re.sub(r"\d+(?:\.\d+)?(?!\d*周年)(?=\D|$)", "{n}", text)
+    text = _NUMBER_RE.sub("{n}", text)
     text = _generalise_places(text)
     if ctx.level:
-        lv = ctx.level
-        text = re.sub(f"全{lv}(?!域)", "{scope}", text)
-        text = text.replace(f"我{lv}", "{our}")
-        committee = "镇党委" if lv == "镇" else "乡党委" if lv == "乡" else f"{lv}委"
-        text = re.sub(f"(?<![社城园辖地街山景小]){committee}(?!员)", "{committee}", text)
+        scope_re, our, committee_re = _level_res(ctx.level)
+        text = committee_re.sub("{committee}", scope_re.sub("{scope}", text).replace(our, "{our}"))
     if count_slot:
-        text = re.sub(r"([讲谈提])[一二三四五六七八九十]{1,2}((?:点|个方面的?)意见)", r"\1{count}\2", text)
+        text = _COUNT_RE.sub(r"\1{count}\2", text)
     if text.count("{place}") > 1:
         return None
     return text
+
+
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?(?!\d*周年)(?=\D|$)")
+_COUNT_RE = re.compile(r"([讲谈提])[一二三四五六七八九十]{1,2}((?:点|个方面的?)意见)")
+
+
+@lru_cache(maxsize=None)
+def _level_res(lv: str) -> tuple[re.Pattern, str, re.Pattern]:
+    """全区 → {scope}, 我区 → {our}, 区委 → {committee} for a jurisdiction level (compiled once)."""
+    committee = "镇党委" if lv == "镇" else "乡党委" if lv == "乡" else f"{lv}委"
+    return (re.compile(f"全{lv}(?!域)"), f"我{lv}",
+            re.compile(f"(?<![社城园辖地街山景小]){committee}(?!员)"))
 
 
 def _generalise_years(text: str, ctx: Context) -> str | None:
@@ -87,7 +101,7 @@ def _generalise_years(text: str, ctx: Context) -> str | None:
             return m.group(0)
         raise ValueError
     try:
-        return re.sub(r"(?<!\d)((?:19|20)\d\d)年", repl, text)
+        return _YEAR_RE.sub(repl, text)
     except ValueError:
         return None  # a stale literal year would date the entry wrongly
 
@@ -116,12 +130,12 @@ def _generalise_places(text: str) -> str:
 
 def is_junk(text: str) -> bool:
     """True for text no entry may hold: pinyin, URLs, footers, …… filler, raw masks, unbalanced marks."""
-    bare = re.sub(r"\{[a-z_]+\}|(?<!\d)\d{2,3}周年", "", text)  # 建党105周年 is dated by an era rule, not junk
-    if _JUNK_RE.search(bare) or "XX" in text or not re.search(r"[\u4e00-\u9fff]", bare):
+    bare = _NOT_JUNK_RE.sub("", text)  # 建党105周年 is dated by an era rule, not junk
+    if _JUNK_RE.search(bare) or "XX" in text or not _HAN_RE.search(bare):
         return True
     if any(text.count(a) != text.count(b) for a, b in _PAIRS):
         return True
-    return bool(re.match(r"^[，、。；：！？”）》]", text))
+    return text[:1] in _BAD_START
 
 
 # ---------------------------------------------------------------- map: one file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -21,6 +22,10 @@ UNFILLABLE = {"n", "name"}
 MAX_MINED = 46
 #: Two picks may not share a phrase this long (normalised), the checker's repetition threshold.
 SHINGLE = 12
+#: Two headings that open with the same four characters announce the same matter.
+HEAD_PREFIX = 4
+#: How much belonging to the section's theme weighs against shared wording (a rare bigram ≈ 3–6).
+THEME_BONUS = 4.0
 #: A mined sub-point head is a directive only when the speech enumerated it so (一要…/一是…/第一…);
 #: unnumbered (一) headings of a report (政治建设持续加强) read wrongly after 一要.
 _DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+)")
@@ -81,6 +86,8 @@ class Pools:
         self._by_category: dict[str, list[Entry]] = {}
         self._related: dict[str, list[str]] = {}
         self._groups: dict[tuple, list[list[Entry]]] = {}
+        self._idf: dict[str, float] = {}
+        self._grams: dict[str, set[str]] = {}
         self.fills: dict[tuple, tuple[str, list[str], set[str]] | None] = {}
 
     def related(self, theme: str) -> list[str]:
@@ -113,6 +120,25 @@ class Pools:
             return True
         return all(term in self._known_terms for term in _QUOTED.findall(e.text))
 
+    def rank(self, pool: list[Entry], near: str, theme: str | None = None) -> list[Entry]:
+        """``pool`` reordered by shared distinctive bigrams with ``near`` (rare bigrams weigh more),
+        with a bonus for the section's own theme and a smaller one for general entries; ties keep the
+        pool's (seeded) order, so the choice stays deterministic and varied."""
+        if not self._idf:
+            df: dict[str, int] = {}
+            for e in self.bank.entries:
+                self._grams[e.id] = _bigrams(e.text)
+                for g in self._grams[e.id]:
+                    df[g] = df.get(g, 0) + 1
+            total = len(self.bank.entries) + 1
+            self._idf = {g: math.log(total / c) for g, c in df.items()}
+        target = _bigrams(near)
+        scores = {e.id: sum(self._idf.get(g, 0.0) for g in target & self._grams[e.id])
+                  + (THEME_BONUS if theme in e.themes else THEME_BONUS / 2 if not e.themes else 0.0)
+                  for e in pool}
+        order = {e.id: i for i, e in enumerate(pool)}
+        return sorted(pool, key=lambda e: (-round(scores[e.id], 6), order[e.id]))
+
     def groups(self, category: str, theme: str | None, head: bool, only, need, avoid, match) -> list[list[Entry]]:
         """Candidate groups in order of preference, each sorted by id: theme's own, general, kindred
         themes; within each, entries made for this meeting type before those fit for any meeting."""
@@ -132,12 +158,17 @@ class Pools:
                 if not head:  # body sentences may come from kindred themes once the theme's own run out
                     tiers += [[e for e in base if t in e.themes and theme not in e.themes]
                               for t in self.related(theme)]
-            else:
-                tiers = [base]
+            else:  # no theme asked: general wording first, a theme's own words only when those run out
+                tiers = [[e for e in base if not e.themes], [e for e in base if e.themes]]
             self._groups[key] = [sorted(g, key=lambda e: e.id) for tier in tiers
                                  for g in ([e for e in tier if e.meeting_types], [e for e in tier if not e.meeting_types])
                                  if g]
         return self._groups[key]
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _norm(text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
 class Chooser:
@@ -149,24 +180,31 @@ class Chooser:
         self.used_ids: list[str] = []
         self._used_sentences: set[str] = set()
         self._used_shingles: set[str] = set()
+        self._used_openings: set[str] = set()
 
     def pick(self, category: str, n: int, *, theme: str | None = None, slots: dict | None = None,
              head: bool = False, only: str | None = None, need: tuple[str, ...] = (),
-             avoid: str | None = None, match: str | None = None) -> list[tuple[str, str]]:
+             avoid: str | None = None, match: str | None = None, near: str | None = None) -> list[tuple[str, str]]:
         """Up to ``n`` (entry id, filled text) pairs; theme-specific entries first, then general ones.
 
         ``need`` lists slots an entry must have (a transition must announce ``{count}``); ``avoid`` is
         a regular expression an entry must not match (an evaluation that repeats 刚才…述职), ``match``
-        one it must match (a heading that starts 肯定成绩…).
+        one it must match (a heading that starts 肯定成绩…). ``near`` orders each group by how much
+        distinctive wording a candidate shares with it (a sub-point's body follows its head).
         """
         if n <= 0:
             return []
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
         vkey = tuple(sorted(values.items()))
         out: list[tuple[str, str]] = []
+        groups = []
         for group in self.pools.groups(category, theme, head, only, tuple(need), avoid, match):
             pool = list(group)
             self.rng.shuffle(pool)
+            groups.append(pool)
+        if near:  # one ranking over all groups: a kindred theme's sentence on the very matter wins
+            groups = [self.pools.rank([e for g in groups for e in g], near, theme)]
+        for pool in groups:
             for e in pool:
                 if len(out) >= n:
                     return out
@@ -181,6 +219,11 @@ class Chooser:
                 text, keys, shingles = filled
                 if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
                     continue
+                if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
+                    opening = _norm(text)[:HEAD_PREFIX]
+                    if opening in self._used_openings:
+                        continue
+                    self._used_openings.add(opening)
                 self._used_sentences.update(keys)
                 self._used_shingles |= shingles
                 self.used_ids.append(e.id)

@@ -1,4 +1,4 @@
-"""The checker's structural rules (placeholder, count_mismatch, enumeration, punctuation) and the Finding they report."""
+"""Shared pieces of the checker rules (Finding, Doc, numerals, headings) and the rules placeholder, punctuation, length."""
 
 from __future__ import annotations
 
@@ -68,9 +68,12 @@ def excerpt(line: str, start: int = 0, end: int | None = None, width: int = 40) 
 
 
 _NUM = f"[{_CN}]{{1,3}}"
+# 第一 that is a word, not a numbering: 第一书记, 第一责任人, 第一议题, 第一次, 第一时间, 第一线, 第一手 …
+_ORDINAL_WORDS = ("[项次个位条届批轮天年书部章节名类种责线手期]|议题|时间|身份|职责|要务|生产力|动力|资源|课|主课|梯队|方阵"
+                  "|阵地|季度|阶段|把手|标准|印象|现场|视角")
 _HEADINGS = (
     (1, re.compile(rf"^({_NUM})、")),
-    (1, re.compile(rf"^第({_NUM})(?=[、，,：:．.\s]|[{CJK}])(?![项次个位条届批轮天年书部章节名类种责])")),
+    (1, re.compile(rf"^第({_NUM})(?=[、，,：:．.\s]|[{CJK}])(?!{_ORDINAL_WORDS})")),
     (2, re.compile(rf"^[（(]({_NUM})[）)]")),
     (3, re.compile(r"^(\d{1,2})(?:[.．、](?!\d)|\s)")),
     (4, re.compile(r"^[（(](\d{1,2})[）)]")),
@@ -90,14 +93,35 @@ def heading_of(line: str) -> tuple[int, int] | None:
     return None
 
 
-def _cn(n: int) -> str:
+_ORDINAL_LEAD = re.compile(rf"^第{_NUM}[，,、：:]")
+
+
+def headings_of(lines) -> tuple[tuple[int, int] | None, ...]:
+    """heading_of for every line, with each run of "第一，" lines read one way: under an 一、 heading, or
+    when one of them is a paragraph (long, or several sentences), they are all sub-points, not headings."""
+    heads = [heading_of(line) for line in lines]
+    runs: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        if _ORDINAL_LEAD.match(line):
+            runs[-1].append(i)
+        elif heads[i] and heads[i][0] == 1:
+            runs.append([])  # an 一、 heading ends the run
+    for k, run in enumerate(runs):
+        if k or any(heads[i] is None for i in run):
+            for i in run:
+                heads[i] = None
+    return tuple(heads)
+
+
+def cn_word(n: int) -> str:
+    """Chinese numeral for 0 < n < 100 (一, 十二, 二十); counts before a measure word use 两 (see count_mismatch)."""
     digits = "零一二三四五六七八九"
     if n < 10:
         return digits[n]
     return ("" if n // 10 == 1 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
 
 
-def _finding(rule: str, severity: str, index: int, line: str, start: int, end: int, message: str) -> Finding:
+def finding(rule: str, severity: str, index: int, line: str, start: int, end: int, message: str) -> Finding:
     return Finding(rule, severity, index + 1, excerpt(line, start, end), message)
 
 
@@ -117,6 +141,11 @@ _PLACEHOLDERS = (
 )
 
 
+def has_placeholder(text: str) -> bool:
+    """True when ``text`` holds a placeholder of any kind."""
+    return any(rx.search(text) for rx, _ in _PLACEHOLDERS)
+
+
 def check_placeholder(doc: Doc) -> list[Finding]:
     """One finding per paragraph and kind of placeholder (twelve ``X个`` in a paragraph are one task)."""
     out = []
@@ -133,157 +162,8 @@ def check_placeholder(doc: Doc) -> list[Finding]:
             m = min(ms, key=lambda x: x.start())
             shown = "、".join(dict.fromkeys(x.group(0) for x in ms))
             times = f" {len(ms)} 处" if len(ms) > 1 else ""
-            out.append(_finding("placeholder", "error", i, line, m.start(), m.end(),
+            out.append(finding("placeholder", "error", i, line, m.start(), m.end(),
                                 f"有{times}未填写的占位符“{shown}”（{kind}），请填入实际内容后再定稿"))
-    return out
-
-
-# ------------------------------------------------------------------ count_mismatch
-_N = r"([一二两三四五六七八九十]{1,3}|\d{1,2})"
-_ANNOUNCE = re.compile(
-    rf"(?:讲|谈|提|说|强调|提出|明确)(?:以下)?{_N}(?:点|个方面|条)(?:的)?(?:意见|要求|体会|看法|想法|建议|希望|认识)?"
-    rf"|{_N}个方面(?:的)?(?:意见|要求|工作|问题|体会)")
-_LIST_ANNOUNCE = re.compile(rf"{_N}(?:个|项|条|点)[^，。；：:\s]{{0,8}}[：:]\s*(?=一是|一要|第一|$)")
-_MARKER = re.compile(rf"(?:^|(?<=[。；;：:！？!?，,\s“]))([一二三四五六七八九十]{{1,3}})(是|要)")
-
-
-def _inline_count(text: str) -> int:
-    """Number of sub-points 一是/一要 … in ``text`` (the highest in a run starting at 一)."""
-    nums = [cn_number(m.group(1)) for m in _MARKER.finditer(text)]
-    if not nums or nums[0] != 1:
-        return 0
-    return max(n for n in nums if n)
-
-
-def check_count_mismatch(doc: Doc) -> list[Finding]:
-    out = []
-    for i, line in doc.body():
-        if doc.headings[i]:
-            continue
-        said_here = list(_ANNOUNCE.finditer(line))
-        said_here += [m for m in _LIST_ANNOUNCE.finditer(line)
-                      if not any(a.start() < m.end() and m.start() < a.end() for a in said_here)]
-        for m in said_here:
-            said = cn_number(next(g for g in m.groups() if g))
-            if not said:
-                continue
-            given, what = _inline_count(line[m.end():]), "条"
-            if not given:
-                given = _points_after(doc, i)
-            if not given:
-                given, what = _sections_after(doc, i), "部分"
-            if given and given != said:
-                out.append(_finding("count_mismatch", "error", i, line, m.start(), m.end(),
-                                    f"前面说“{m.group(0)}”，后文实际{'只' if given < said else ''}有"
-                                    f"{'两' if given == 2 else _cn(given)}{what}；请核对数目，改正其一"))
-    return out
-
-
-def _points_after(doc: Doc, i: int) -> int:
-    """Sub-points in the paragraphs right after line i that each open with 一要/二要 … (or 一是 …)."""
-    count = 0
-    for j in range(i + 1, len(doc.lines)):
-        m = _MARKER.match(doc.lines[j])
-        if doc.headings[j] or not m or cn_number(m.group(1)) != count + 1:
-            break
-        count += 1
-    return count
-
-
-def _sections_after(doc: Doc, i: int) -> int:
-    """Headings at the level of the heading right after line i (or the one after), up to a higher heading."""
-    level = None
-    for j in range(i + 1, min(i + 3, len(doc.lines))):
-        if doc.headings[j]:
-            level = doc.headings[j][0]
-            break
-    if level is None:
-        return 0
-    count = 0
-    for h in doc.headings[i + 1:]:
-        if h and h[0] < level:
-            break
-        if h and h[0] == level:
-            count += 1
-    return count
-
-
-# ------------------------------------------------------------------ enumeration
-def check_enumeration(doc: Doc) -> list[Finding]:
-    return _heading_sequences(doc) + _inline_sequences(doc)
-
-
-def _order_problem(what: str, prev: int, n: int, label) -> str | None:
-    """Why number ``n`` may not follow ``prev`` (0 = nothing yet), or None when it may."""
-    if n == prev + 1:
-        return None
-    if n == prev:
-        return f"{what}序号重复：又一个“{label(n)}”，请顺次编号"
-    if n > prev + 1:
-        missing = "、".join(label(k) for k in range(prev + 1, n))
-        after = f"“{label(prev)}”之后是" if prev else "开头就是"
-        return f"{what}序号跳号：{after}“{label(n)}”，缺少“{missing}”，请顺次编号"
-    return f"{what}序号倒退：“{label(prev)}”之后是“{label(n)}”，请顺次编号"
-
-
-def _heading_sequences(doc: Doc) -> list[Finding]:
-    out = []
-    last: dict[int, int] = {}  # level -> last number seen under the current parent
-    for i, h in enumerate(doc.headings):
-        if not h or i < doc.body_start:
-            continue
-        level, n = h
-        for deeper in [lv for lv in last if lv > level]:
-            del last[deeper]  # a new parent heading starts its children's numbering afresh
-        prev = last.get(level, 0)
-        if n == 1 and prev:
-            msg = f"标题序号在“{_cn(prev)}”之后又从“一”开始，请检查是否漏了上一级标题或应接着编号"
-        else:
-            msg = _order_problem("标题", prev, n, _cn)
-        if msg:
-            out.append(_finding("enumeration", "error", i, doc.lines[i], 0, 4, msg))
-        last[level] = n
-    return out
-
-
-def _inline_sequences(doc: Doc) -> list[Finding]:
-    """一要/二要 and 一是/二是 markers, read in order within each section (between any two headings)."""
-    out = []
-    seq: list[tuple[int, int, str, int, int]] = []  # (line, number, kind, start, end)
-
-    def flush() -> None:
-        kinds = sorted({k for _, _, k, _, _ in seq})
-        if len(kinds) > 1:
-            first_odd = next(s for s in seq if s[2] != seq[0][2])
-            line = doc.lines[first_odd[0]]
-            order = "、".join(f"{_cn(n)}{k}" for _, n, k, _, _ in seq)
-            out.append(_finding("enumeration", "error", first_odd[0], line, first_odd[3], first_odd[4],
-                                f"“一{seq[0][2]}”与“{_cn(first_odd[1])}{first_odd[2]}”混用（{order}），"
-                                f"同一组要点请统一用“一{seq[0][2]}、二{seq[0][2]}……”"))
-        seq.clear()
-
-    for i, line in doc.body():
-        if doc.headings[i]:
-            flush()
-        for m in _MARKER.finditer(line):
-            n, kind = cn_number(m.group(1)), m.group(2)
-            if not n:
-                continue
-            if n == 1:
-                if seq and seq[-1][0] == i and seq[-1][2] == kind and seq[-1][1] > 1:
-                    out.append(_finding("enumeration", "error", i, line, m.start(), m.end(),
-                                        f"同一段里“{_cn(seq[-1][1])}{kind}”之后又从“一{kind}”开始，请接着编号或拆成两段"))
-                flush()
-                seq.append((i, n, kind, m.start(), m.end()))
-                continue
-            if not seq:
-                msg = f"“{m.group(0)}”前面没有“一{kind}”，请补齐或改正序号"
-            else:
-                msg = _order_problem("要点", seq[-1][1], n, lambda k, kind=seq[-1][2]: _cn(k) + kind)
-            if msg:
-                out.append(_finding("enumeration", "error", i, line, m.start(), m.end(), msg))
-            seq.append((i, n, kind, m.start(), m.end()))
-    flush()
     return out
 
 
@@ -296,24 +176,33 @@ _PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "‘": "’", 
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
+HALF_SPREAD = 3  # paragraphs with half-width marks beyond which one finding speaks for the whole draft
+
+
 def check_punctuation(doc: Doc) -> list[Finding]:
     out = []
+    half = [(i, hits) for i, line in enumerate(doc.lines) if (hits := list(_HALF.finditer(line)))]
+    if len(half) > HALF_SPREAD:  # typed with a half-width input method throughout: one fix, one finding
+        i, hits = half[0]
+        marks = "".join(sorted({m.group(0) for _, ms in half for m in ms}))
+        where = "、".join(str(k + 1) for k, _ in half[:HALF_SPREAD])
+        out.append(finding("punctuation", "warning", i, doc.lines[i], hits[0].start(), hits[0].end(),
+                           f"中文之间用了半角标点“{marks}”，全文 {len(half)} 段共 {sum(len(ms) for _, ms in half)} 处"
+                           f"（第{where}段等），请统一改为全角标点"))
+        half = []
+    for i, hits in half:
+        marks = "".join(sorted({m.group(0) for m in hits}))
+        out.append(finding("punctuation", "warning", i, doc.lines[i], hits[0].start(), hits[0].end(),
+                           f"中文之间用了半角标点“{marks}”（{len(hits)} 处），请改为全角标点"))
     for i, line in enumerate(doc.lines):
-        hits = list(_HALF.finditer(line))
-        if hits:
-            marks = "".join(sorted({m.group(0) for m in hits}))
-            out.append(_finding("punctuation", "warning", i, line, hits[0].start(), hits[0].end(),
-                                f"中文之间用了半角标点“{marks}”（{len(hits)} 处），请改为全角标点"))
         doubles = [m for m in _DOUBLE.finditer(line) if m.group(0) not in ("？！", "！？")]
         for m in doubles:
-            out.append(_finding("punctuation", "warning", i, line, m.start(), m.end(),
-                                f"标点重复“{m.group(0)}”，请只保留一个"))
+            out.append(finding("punctuation", "warning", i, line, m.start(), m.end(), f"标点重复“{m.group(0)}”，请只保留一个"))
         bad = _unpaired(line)
         if bad is not None:
             pos, ch = bad
             want = _PAIRS.get(ch) or _CLOSERS[ch]
-            out.append(_finding("punctuation", "warning", i, line, pos, pos + 1,
-                                f"“{ch}”没有配对的“{want}”，请补齐或删去"))
+            out.append(finding("punctuation", "warning", i, line, pos, pos + 1, f"“{ch}”没有配对的“{want}”，请补齐或删去"))
     return out
 
 
@@ -329,3 +218,17 @@ def _unpaired(line: str) -> tuple[int, str] | None:
             else:
                 return pos, ch
     return stack[0] if stack else None
+
+
+# ------------------------------------------------------------------ length
+def check_length(doc: Doc, target: int | None) -> list[Finding]:
+    if not target:
+        return []
+    count = sum(len(re.sub(r"\s", "", line)) for _, line in doc.body())
+    off = (count - target) / target
+    if abs(off) <= 0.15:
+        return []
+    severity = "error" if abs(off) > 0.5 else "warning"
+    way = "超出" if off > 0 else "不足"
+    return [Finding("length", severity, 0, "",
+                    f"正文 {count} 字，目标 {target} 字，{way} {abs(off):.0%}；请{'压缩' if off > 0 else '充实'}到目标的 ±15% 以内")]

@@ -13,12 +13,36 @@ from generator.resources import phrasebank_dir
 @lru_cache(maxsize=None)
 def _jieba():
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.ERROR)  # no "Building prefix dict" chatter on stderr
     jieba.initialize()
     jieba.load_userdict(str(phrasebank_dir() / "curated" / "userdict.txt"))
-    return jieba, jieba.posseg.dt.word_tag_tab
+    return jieba, _tag_table(jieba)
+
+
+def _tag_table(jieba) -> dict[str, str]:
+    """word -> POS tag of jieba's dictionary: what ``jieba.posseg`` builds on import, read in one pass.
+
+    Importing jieba.posseg parses the 350,000-line dictionary line by line (about half of jieba's
+    start-up); only the tags are needed here, never posseg's HMM tagger. Same rules as posseg's
+    ``load_word_tag``: lines split at b"\n", stripped of ASCII whitespace, blank lines skipped, last wins.
+    """
+    with jieba.dt.get_dict_file() as f:
+        text = f.read().decode("utf-8")
+    fields = text.split()
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(fields) == 3 * lines:  # the shipped file: "word freq tag" on every line, nothing else
+        return dict(zip(fields[0::3], fields[2::3]))
+    table: dict[str, str] = {}
+    for line in text.split("\n"):
+        line = line.strip(_ASCII_SPACE)
+        if line:
+            word, _, pos = line.split(" ")
+            table[word] = pos
+    return table
+
+
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
 
 
 def tokens(text: str) -> list[str]:
@@ -52,13 +76,17 @@ def _set_phrase(word: str, t: str | None) -> bool:
 @lru_cache(maxsize=None)
 def _idiom_words() -> frozenset[str]:
     jieba, table = _jieba()
-    words = {**table, **jieba.dt.user_word_tag_tab}
+    words = {w: t for w, t in table.items() if t in ("i", "l")}
+    words.update(jieba.dt.user_word_tag_tab)  # user tags win, as in tag()
     return frozenset(w for w, t in words.items() if t in ("i", "l") and 4 <= len(w) <= 8 and _set_phrase(w, t))
 
 
 @lru_cache(maxsize=None)
 def _idiom_heads() -> frozenset[str]:
     return frozenset(w[:4] for w in _idiom_words())
+
+
+_CLAUSE_RE = re.compile(r"[，、。！？；：]")
 
 
 def idioms(sentence: str) -> list[str]:
@@ -68,7 +96,7 @@ def idioms(sentence: str) -> list[str]:
     window around the hit, so a sentence is never segmented whole (mining must stay near lcut speed).
     """
     found = []
-    clauses = re.split(r"[，、。！？；：]", sentence.rstrip("。！？；"))
+    clauses = _CLAUSE_RE.split(sentence.rstrip("。！？；"))
     for i, (a, b) in enumerate(zip(clauses, clauses[1:])):
         if len(a) == 4 == len(b) and tag(a) in ("i", "l", None) and tag(b) in ("i", "l", None):
             both = tag(a) in ("i", "l") and tag(b) in ("i", "l")

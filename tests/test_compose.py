@@ -197,7 +197,7 @@ reporter_st = st.fixed_dictionaries({"name": st.sampled_from(["周建国", "李�
                                               "problems": st.lists(st.sampled_from(["党员教育管理方式单一", "覆盖还有盲区"]), max_size=2, unique=True)})
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(type_=st.sampled_from(["shuzhi_speech", "dianping", "zuotan_outline"]),
        points=st.lists(st.sampled_from(THEMES), min_size=1, max_size=6, unique=True),
        reporters=st.lists(reporter_st, min_size=0, max_size=8, unique_by=lambda r: r["name"]),
@@ -216,7 +216,7 @@ def test_property_drafts_are_sound(type_, points, reporters, length, year, seed,
         assert abs(d.char_count() - length) <= 0.15 * length, (d.char_count(), length, d.meta)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(points=st.lists(st.sampled_from(THEMES), min_size=3, max_size=6, unique=True),
        length=st.integers(1500, 8000), year=st.integers(2019, 2027), seed=st.integers(0, 10_000))
 def test_property_speech_length_on_target(points, length, year, seed):

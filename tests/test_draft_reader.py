@@ -8,6 +8,8 @@ import pytest
 from generator.draft_reader import md_lines, read_draft, text_lines
 from generator.errors import InputError
 
+from conftest import seed_file
+
 LINES = ["区委书记在2026年全区党建工作会议上的讲话", "同志们：", "今天我们召开会议。", "一、提高政治站位",
          "1.加强学习", "共有*个支部，投入X余万元。"]
 
@@ -61,3 +63,20 @@ def test_folder_is_bad_input(tmp_path):
     folder.mkdir()
     with pytest.raises(InputError):
         read_draft(folder)
+
+
+def test_hard_wrapped_text_is_read_as_paragraphs():
+    paras = ["今天，我们召开全区基层党建工作述职评议会，主要目的是深入贯彻落实新时代党的建设总要求和新时代党的组织路线，"
+             "通过述职评议的方式，总结过去一年基层党建工作成效，查找存在的问题和不足，明确下一步工作方向，推动全区基层"
+             "党建工作再上新台阶。",
+             "过去一年，全区各级党组织坚持以习近平新时代中国特色社会主义思想为指导，认真落实中央和省、市、区委关于基层"
+             "党建工作的决策部署，扎实推进基层党组织建设，持续深化党支部标准化规范化建设，加大对软弱涣散基层党组织的"
+             "整顿力度，各项工作取得了新成效，呈现出不少亮点和特色。"]
+    wrapped = [p[k:k + 30] for p in paras for k in range(0, len(p), 30)]
+    first = -(-len(paras[0]) // 30)
+    text = "\n".join(["区委书记在2025年全区基层", "党建工作述职评议会上的点评", "同志们:", *wrapped[:first], "一、肯定成绩",
+                      *wrapped[first:]])
+    assert text_lines(text) == ["区委书记在2025年全区基层党建工作述职评议会上的点评", "同志们:", paras[0], "一、肯定成绩", paras[1]]
+    assert text_lines("\n".join(LINES)) == LINES  # one paragraph a line: nothing joined
+    seed = read_draft(seed_file("004"))
+    assert seed[0] == "区委书记在2025年全区基层党建工作述职评议会上的点评" and len(seed) < 30

@@ -53,10 +53,11 @@ def test_example_round_trip_through_libreoffice(example, tmp_path):
     pages = pdf_pages(pdf)
     assert [int(n) for n in _FOOTER_LINE.findall(text)] == list(range(1, pages + 1))
     got, want = _squash(_FOOTER_LINE.sub("", text)), _squash("".join(draft.paragraphs))
-    # LibreOffice hangs a ，or 。 that falls just past a full 28-character line and then leaves it out
-    # of the page (overflowPunct=0 notwithstanding); Word and WPS keep it. Every other character is back.
+    # LibreOffice 7.4 (Debian 12) hangs a ，or 。 that falls just past a full 28-character line of
+    # justified text and leaves it off the page, overflowPunct=0 notwithstanding (left-aligned text
+    # keeps it; GB/T 9704 wants 两端对齐). Word and WPS keep it. Every other character is back.
     dropped = [op for op in difflib.SequenceMatcher(None, got, want, autojunk=False).get_opcodes() if op[0] != "equal"]
     assert all(op[0] == "insert" and want[op[3]:op[4]] in "，。、；：" for op in dropped), dropped
-    assert len(dropped) <= 3
+    assert len(dropped) <= 1 + len(want) // 500
     needed = lines_needed(draft, Style())
     assert math.ceil(needed / 22) <= pages <= math.ceil(needed * 1.15 / 22) + 1, (needed, pages)
