@@ -259,9 +259,9 @@ def templates_new(type_id, name, base, out_dir) -> None:
 
 
 @templates.command("check")
-@click.argument("pack_dir", type=click.Path(path_type=Path))
+@click.argument("pack_dir", metavar="DIR")
 def templates_check(pack_dir) -> None:
-    """检查模板包：清单、语法，并用示例配置试渲染。"""
+    """检查模板包（文件夹，或内置模板包的 id）：清单、语法，并用起步配置试渲染。"""
     from generator.packs import check_pack
 
     problems = check_pack(pack_dir)

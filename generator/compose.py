@@ -232,6 +232,16 @@ def _parse(output: str, template_name: str) -> tuple[str, tuple[str, ...], tuple
     return title, tuple(byline), tuple(blocks)
 
 
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a runtime error came from, read off Jinja's rewritten traceback."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def _plain(text: str) -> str:
     return _MARK_RE.sub(lambda m: m.group(2), text)
 
@@ -272,6 +282,10 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         raise InputError(f"模板出错：{exc}", path=getattr(exc, "filename", None) or template, line=lineno) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+        # a pack's own code went wrong at run time (range(10**9), a bad index …): the pack is the bad input
+        line = _template_line(exc)
+        raise InputError(f"模板运行出错：{type(exc).__name__}: {exc}", path=f"{pack.dir / template}", line=line) from None
     title, byline, blocks = _parse(output, f"{pack.id}/{template}")
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
             "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used}
@@ -289,7 +303,10 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     bank = bank if bank is not None else load_phrasebank(list(phrase_dirs))
     env = environment(pack, template_dirs)
     seed = config.seed if seed is None else seed
-    target = config.length or pack.default_length
+    if config.length and not pack.min_length <= config.length <= pack.max_length:
+        raise InputError(f"{pack.name}的目标字数应在 {pack.min_length}–{pack.max_length} 之间", path=config.source,
+                         line=config.lines.get("length") or config.lines.get("minutes"), key="length")
+    target = config.length or pack.default_length_for(len(config.points), len(config.reporters))
     if reporters is not None:  # one reporter's 点评: scale the target to one reporter's share
         target = max(pack.min_length // 2, target // max(1, len(config.reporters)))
     types = {pack.id, config.type}

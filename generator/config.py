@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -102,20 +103,27 @@ def level_words(level: str) -> tuple[str, str, str]:
     return (f"全{level}", f"{level}委", f"我{level}")
 
 
-def _line_map(node, path: str = "", out: dict | None = None) -> dict:
-    """Map each key path (``reporters[0].name``) to the 1-based line of its value in the YAML source."""
+def _line_map(node, path: str = "", out: dict | None = None, dupes: list | None = None) -> dict:
+    """Map each key path (``reporters[0].name``) to the 1-based line of its value in the YAML source.
+
+    Keys given twice in one mapping are collected in ``dupes`` as (path, first line, second line):
+    YAML keeps the last silently, which would lose what the user wrote first.
+    """
     out = {} if out is None else out
+    dupes = [] if dupes is None else dupes
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
             sub = f"{path}.{key}" if path else key
+            if sub in out and sub != path:
+                dupes.append((sub, out[sub], key_node.start_mark.line + 1))
             out[sub] = key_node.start_mark.line + 1
-            _line_map(value_node, sub, out)
+            _line_map(value_node, sub, out, dupes)
             out[sub] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _line_map(item, f"{path}[{i}]", out)
+            _line_map(item, f"{path}[{i}]", out, dupes)
     return out
 
 
@@ -138,6 +146,8 @@ class _Collector:
 def _text(v) -> str | None:
     if isinstance(v, bool) or v is None:
         return None
+    if isinstance(v, datetime.date):  # date: 2026-01-16 → 2026年1月16日
+        return f"{v.year}年{v.month}月{v.day}日"
     if isinstance(v, (str, int, float)):
         s = _CONTROL.sub("", str(v))
         return re.sub(r"\s*\n\s*", "", s).strip()
@@ -186,10 +196,14 @@ def load_config(path: str | Path, *, type_resolver=None) -> Config:
         raise InputError("配置文件不存在", path=p)
     if p.is_dir():
         raise InputError("应为配置文件，而不是文件夹", path=p)
+    data = p.read_bytes()
     try:
-        text = p.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("配置文件应为 UTF-8 编码", path=p) from None
+        try:  # saved from a Chinese Windows editor: GBK/GB18030 is as good, if it decodes cleanly
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError("无法识别配置文件的编码；请用记事本等“另存为”UTF-8 编码", path=p) from None
     return parse_config(text, str(p), type_resolver=type_resolver)
 
 
@@ -207,7 +221,11 @@ def parse_config(text: str, source: str = "<config>", *, type_resolver=None) -> 
         raise InputError("配置文件是空的；可用 speechgen init TYPE 生成起步配置", path=source)
     if not isinstance(data, dict):
         raise InputError("配置文件的顶层应为“键: 值”的映射", path=source, line=1)
-    c = _Collector(source, text, _line_map(node))
+    dupes: list = []
+    c = _Collector(source, text, _line_map(node, dupes=dupes))
+    for key, first, second in dupes:
+        c.problems.append(SpeechgenError(f"与第{first}行重复；同一个键只能写一次", line=second, key=key,
+                                         source_line=c.source[second - 1]))
     return _build(c, data, source, type_resolver)
 
 
@@ -274,16 +292,21 @@ def _build(c: _Collector, data: dict, source: str, type_resolver) -> Config:
     if len(set(points)) != len(points):
         c.add("points", "主题有重复")
 
+    for i, point in enumerate(data.get("points") or []):
+        if isinstance(point, (int, float)) and not isinstance(point, bool):
+            c.add(f"points[{i}]", "应为主题名称或一句话，不能是数字")
+    if year and review_year and review_year > year:
+        c.add("review_year", f"述职评议的年度不能晚于开会年份 {year}")
+
     reporters = _reporters(c, data.get("reporters"))
+    facts = {k: _text_list(c, data, k) for k in ("achievements", "problems", "visits", "speakers")}
     scalars = {k: _scalar(c, data, k) for k in ("speaker", "date", "title", "meeting")}
     if c.problems:
         raise ConfigError(c.problems, source)
     return Config(
         type=type_id, place=place, level=level, year=year, review_year=review_year,
-        points=points or DEFAULT_POINTS, points_given=bool(points),
-        achievements=_text_list(c, data, "achievements"), problems=_text_list(c, data, "problems"),
-        reporters=reporters, visits=_text_list(c, data, "visits"), speakers=_text_list(c, data, "speakers"),
-        length=length, seed=seed, adjourn=adjourn, style=style, source=source, lines=c.lines, **scalars,
+        points=points or DEFAULT_POINTS, points_given=bool(points), reporters=reporters,
+        length=length, seed=seed, adjourn=adjourn, style=style, source=source, lines=c.lines, **facts, **scalars,
     )
 
 

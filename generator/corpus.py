@@ -107,15 +107,18 @@ def decode_bytes(data: bytes, name: str) -> str:
     raise InputError("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16 等），无法读取", path=name)
 
 
-def _dedupe(items: list[tuple[int, str]], title: str) -> list[tuple[int, str]]:
-    """Paragraphs a scraper repeated kept once, in first-occurrence order.
+def _keys(texts: list[str]) -> list[str]:
+    """Comparison keys: letters only, in simplified script (a repeat must stay one once converted)."""
+    return simplified_keys([_KEY_DROP_RE.sub("", t) for t in texts])
 
-    Long paragraphs are dropped when seen before. A short one (各位代表！, a heading) is dropped
-    only inside a repeated block, i.e. when a neighbouring long paragraph is itself a repeat,
-    so a speech's own recurring short lines survive.
+
+def _dedupe(items: list[tuple[int, str]], keys: list[str], title_key: str) -> tuple[list, list[str]]:
+    """Paragraphs a scraper repeated kept once, in first-occurrence order, with their keys.
+
+    Long paragraphs are dropped when seen before (or equal to the title). A short one (各位代表！,
+    a heading) is dropped only inside a repeated block, i.e. when a neighbouring long paragraph is
+    itself a repeat, so a speech's own recurring short lines survive.
     """
-    # Keys in simplified script: a repeat must stay a repeat once the text is converted.
-    *keys, title_key = simplified_keys([_KEY_DROP_RE.sub("", t) for _, t in items] + [_KEY_DROP_RE.sub("", title)])
     seen = {title_key} if title_key else set()
     repeat = []
     for k in keys:
@@ -134,12 +137,12 @@ def _dedupe(items: list[tuple[int, str]], title: str) -> list[tuple[int, str]]:
         next_rep[i] = state
         if long_[i]:
             state = repeat[i]
-    return [it for i, it in enumerate(items)
-            if not repeat[i] or (not long_[i] and not prev_rep[i] and not next_rep[i])]
+    keep = [not repeat[i] or (not long_[i] and not prev_rep[i] and not next_rep[i]) for i in range(n)]
+    return [it for it, k in zip(items, keep) if k], [key for key, k in zip(keys, keep) if k]
 
 
 def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, str]]]:
-    """(title, its line, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, repeats dropped."""
+    """(title, its line, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, deduped."""
     lines = clean_lines(text, force_t2s)
     width = wrap_width([t for _, t in lines])
     blocks = rejoin_wraps(lines, width)
@@ -152,9 +155,11 @@ def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, st
             parts = [para] if heading_level(para) is not None or is_salutation(para) else split_subpoints(para)
             # A piece cut from a line is judged again: bare punctuation or a footer must not stand alone.
             pieces.extend((no, p) for p in parts if not is_clutter(p))
-    # The title is looked for among the pieces, not the lines: a re-read of the clean text sees each piece
-    # on a line of its own, so a line whose first piece was dropped as clutter must be judged the same way.
-    title, title_no, pieces = split_title(pieces)
+    # The title is looked for among the pieces, repeats dropped, not among the lines: a re-read of the
+    # clean text sees only those pieces, each on a line of its own, and must choose the same title.
+    pieces, keys = _dedupe(pieces, _keys([t for _, t in pieces]), "")
+    title, title_no, rest = split_title(pieces)
+    keys = keys[len(pieces) - len(rest):]
     title = clean_line(title) if title else ""
     if not title and "本文" in text:
         # A web page's footer "本文标题：…" names a speech whose own title line was lost. It is read from
@@ -162,7 +167,9 @@ def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, st
         footer = _FOOTER_TITLE_RE.search(GLOSS_RE.sub("", normalize_text(text, force_t2s)))
         found = to_simplified(clean_line(footer.group(1)), force_t2s) if footer else ""
         title = found if found and title_like(found) else ""
-    return title, title_no, _dedupe(pieces, title)
+    if title:
+        rest, _ = _dedupe(rest, keys, _keys([title])[0])  # the title repeated further down
+    return title, title_no, rest
 
 
 def _read(text: str) -> tuple[str, int, list[tuple[int, str]]]:

@@ -34,15 +34,25 @@ class Pack:
     default_length: int = 4000
     min_length: int = 1500
     max_length: int = 8000
+    per_point: int = 0  # the default grows with each point …
+    per_reporter: int = 0  # … and with each reporter, so that it stays within what the pack can write
     requires: tuple[str, ...] = ()
     manifest: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def default_length_for(self, points: int, reporters: int) -> int:
+        """The target when a config gives none: ``default`` plus so much per point and per reporter."""
+        target = self.default_length + self.per_point * points + self.per_reporter * reporters
+        return max(self.min_length, min(self.max_length, target))
 
     def describe(self) -> str:
         files = sorted(p.name for p in self.dir.iterdir() if p.is_file())
         lines = [f"{self.id}（{self.name}）  来源：{self.origin}", f"  文件夹：{self.dir}",
                  f"  说明：{self.description or '—'}", f"  别名：{'、'.join(self.aliases) or '—'}",
                  f"  模板：{self.template}  起步配置：{self.starter}  继承：{self.extends or '—'}",
-                 f"  字数：默认 {self.default_length}，可调范围 {self.min_length}–{self.max_length}",
+                 f"  字数：默认 {self.default_length}"
+                 + (f" + 每个主题 {self.per_point}" if self.per_point else "")
+                 + (f" + 每位述职人 {self.per_reporter}" if self.per_reporter else "")
+                 + f"，可调范围 {self.min_length}–{self.max_length}",
                  f"  必填项：{'、'.join(self.requires) or '—'}", f"  文件：{'、'.join(files)}"]
         return "\n".join(lines)
 
@@ -75,6 +85,7 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
             aliases=tuple(str(a) for a in data.get("aliases") or ()), description=str(data.get("description", "")),
             extends=data.get("extends"), default_length=int(length.get("default", 4000)),
             min_length=int(length.get("min", 1500)), max_length=int(length.get("max", 8000)),
+            per_point=int(length.get("per_point", 0)), per_reporter=int(length.get("per_reporter", 0)),
             requires=tuple(str(r) for r in data.get("requires") or ()), manifest=data,
         )
     except (TypeError, ValueError):
@@ -154,6 +165,9 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
     if not _ID_RE.match(type_id):
         raise InputError("模板包 id 应为小写字母开头，只含小写字母、数字和下划线", key="ID")
     base_pack = get_pack(base)
+    for pack in find_packs().values():
+        if type_id == pack.id or name in (pack.name, *pack.aliases):
+            raise InputError(f"与内置模板包 {pack.id}（{pack.name}）重名，请换一个 id 或中文名", key="ID")
     target = Path(out_dir) / type_id
     if target.exists():
         raise InputError("文件夹已存在，未覆盖", path=target)
@@ -161,7 +175,8 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
     manifest = {
         "id": type_id, "name": name, "aliases": [name], "description": f"以 {base_pack.id} 为基础的自定义模板包",
         "template": "speech.j2", "starter": "starter.yaml", "extends": base_pack.id,
-        "length": {"default": base_pack.default_length, "min": base_pack.min_length, "max": base_pack.max_length},
+        "length": {"default": base_pack.default_length, "per_point": base_pack.per_point,
+                   "per_reporter": base_pack.per_reporter, "min": base_pack.min_length, "max": base_pack.max_length},
         "requires": list(base_pack.requires),
     }
     (target / MANIFEST).write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -169,7 +184,8 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
         f'{{# {name}：继承内置模板包 {base_pack.id}，可覆盖其中的 block #}}\n'
         f'{{% extends "{base_pack.id}/{base_pack.template}" %}}\n', encoding="utf-8")
     starter = starter_text(base_pack)
-    starter = re.sub(r"(?m)^type:.*$", f"type: {type_id}", starter, count=1)
+    starter = re.sub(r"(?m)^type:.*$", f"type: {type_id}              # 会议类型：{name}", starter, count=1)
+    starter = re.sub(r"(?m)^# speechgen 起步配置：.*$", f"# speechgen 起步配置：{name}", starter, count=1)
     (target / "starter.yaml").write_text(starter, encoding="utf-8")
     return target
 
@@ -180,8 +196,14 @@ def check_pack(pack_dir) -> list[str]:
     from generator.config import parse_config
 
     folder = Path(pack_dir)
+    if not folder.exists():
+        builtin = find_packs()
+        if str(pack_dir) in builtin:  # a built-in pack named by its id
+            folder = builtin[str(pack_dir)].dir
+        else:
+            raise InputError("模板包文件夹不存在（也不是内置模板包的 id）", path=folder)
     if not (folder / MANIFEST).is_file():
-        return [f"{folder}：缺少 {MANIFEST}"]
+        raise InputError(f"这不是模板包：缺少 {MANIFEST}", path=folder)
     try:
         pack = _read_manifest(folder, str(folder.parent))
     except InputError as exc:

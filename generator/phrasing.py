@@ -14,6 +14,8 @@ _ENUM_HEAD = re.compile(
     r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*")
 _SLOT = re.compile(r"\{(\w+)\}")
 _QUOTED = re.compile(r"“([^”]{1,20})”")
+_PERSON = re.compile(r"同志(?!们)")
+_NARRATIVE = {"opening", "evaluation", "achievement", "situation", "transition", "closing"}
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 #: Slots a draft can never fill from the config: entries needing them are not used.
 UNFILLABLE = {"n", "name"}
@@ -22,6 +24,11 @@ UNFILLABLE = {"n", "name"}
 MAX_MINED = 46
 #: Two picks may not share a phrase this long (normalised), the checker's repetition threshold.
 SHINGLE = 12
+#: Bigrams rarer than this (idf) carry a sentence's matter; 基层、党组 do not.
+RARE = 2.5
+#: Sentences sharing this much rare wording repeat one idea (measured: near-duplicates 33–74,
+#: sentences on different matters 0–6).
+ECHO = 28.0
 #: Two headings that open with the same four characters announce the same matter.
 HEAD_PREFIX = 4
 #: How much belonging to the section's theme weighs against shared wording (a rare bigram ≈ 3–6).
@@ -118,12 +125,13 @@ class Pools:
         """Mined text may name another place's local projects in quotes; only known terms travel."""
         if e.origin != "mined":
             return True
+        if e.category in _NARRATIVE and _PERSON.search(e.text):
+            return False  # 省委组织部同志的点评… narrates who spoke at another meeting
         return all(term in self._known_terms for term in _QUOTED.findall(e.text))
 
-    def rank(self, pool: list[Entry], near: str, theme: str | None = None) -> list[Entry]:
-        """``pool`` reordered by shared distinctive bigrams with ``near`` (rare bigrams weigh more),
-        with a bonus for the section's own theme and a smaller one for general entries; ties keep the
-        pool's (seeded) order, so the choice stays deterministic and varied."""
+    @property
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of each character bigram over the whole phrasebank."""
         if not self._idf:
             df: dict[str, int] = {}
             for e in self.bank.entries:
@@ -132,8 +140,15 @@ class Pools:
                     df[g] = df.get(g, 0) + 1
             total = len(self.bank.entries) + 1
             self._idf = {g: math.log(total / c) for g, c in df.items()}
+        return self._idf
+
+    def rank(self, pool: list[Entry], near: str, theme: str | None = None) -> list[Entry]:
+        """``pool`` reordered by shared distinctive bigrams with ``near`` (rare bigrams weigh more),
+        with a bonus for the section's own theme and a smaller one for general entries; ties keep the
+        pool's (seeded) order, so the choice stays deterministic and varied."""
+        idf = self.idf
         target = _bigrams(near)
-        scores = {e.id: sum(self._idf.get(g, 0.0) for g in target & self._grams[e.id])
+        scores = {e.id: sum(idf.get(g, 0.0) for g in target & self._grams[e.id])
                   + (THEME_BONUS if theme in e.themes else THEME_BONUS / 2 if not e.themes else 0.0)
                   for e in pool}
         order = {e.id: i for i, e in enumerate(pool)}
@@ -181,6 +196,23 @@ class Chooser:
         self._used_sentences: set[str] = set()
         self._used_shingles: set[str] = set()
         self._used_openings: set[str] = set()
+        self._gram_index: dict[str, list[int]] = {}  # rare bigram → used sentences that have it
+        self._gram_index_sizes: list[int] = []
+
+    def _echoes(self, text: str) -> bool:
+        """True when ``text`` says much the same as a sentence already used: they share enough rare
+        wording (整顿软弱涣散…精准施策 twice) even though no 12-character phrase repeats."""
+        tally: dict[int, float] = {}
+        for g, w in _rare(text, self.pools.idf).items():
+            for i in self._gram_index.get(g, ()):
+                tally[i] = tally.get(i, 0.0) + w
+        return any(v >= ECHO for v in tally.values())
+
+    def _remember(self, text: str) -> None:
+        n = len(self._gram_index_sizes)
+        self._gram_index_sizes.append(0)
+        for g in _rare(text, self.pools.idf):
+            self._gram_index.setdefault(g, []).append(n)
 
     def pick(self, category: str, n: int, *, theme: str | None = None, slots: dict | None = None,
              head: bool = False, only: str | None = None, need: tuple[str, ...] = (),
@@ -219,6 +251,8 @@ class Chooser:
                 text, keys, shingles = filled
                 if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
                     continue
+                if not head and self._echoes(text):
+                    continue
                 if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
                     opening = _norm(text)[:HEAD_PREFIX]
                     if opening in self._used_openings:
@@ -226,9 +260,14 @@ class Chooser:
                     self._used_openings.add(opening)
                 self._used_sentences.update(keys)
                 self._used_shingles |= shingles
+                self._remember(text)
                 self.used_ids.append(e.id)
                 out.append((e.id, text))
         return out
+
+
+def _rare(text: str, idf: dict[str, float]) -> dict[str, float]:
+    return {g: w for g in _bigrams(text) if (w := idf.get(g, RARE)) >= RARE}
 
 
 def _fill(e: Entry, values: dict, head: bool) -> str | None:

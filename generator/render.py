@@ -11,7 +11,7 @@ from generator.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
 from generator.errors import InputError
 from generator.fsutil import atomic_write, check_writable
-from generator.packs import get_pack, resolve_type, starter_text
+from generator.packs import find_packs, get_pack, resolve_type, starter_text
 
 FORMATS = (".docx", ".md", ".txt")
 
@@ -66,12 +66,15 @@ def _safe_name(name: str) -> str:
 def render_command(config_path, out: str, *, seed=None, force=False, template_dirs=(), phrase_dirs=(),
                    style_path=None, each=False) -> RenderResult:
     """Everything ``speechgen render`` does, minus printing."""
+    packs = find_packs(template_dirs)  # a bad --templates folder is reported as such, before the config
     config = load(config_path, template_dirs)
     result = RenderResult()
     to_stdout = str(out) == "-"
+    if not to_stdout and Path(out).resolve() == Path(config_path).resolve():
+        raise InputError("输出文件就是配置文件本身，不会覆盖；请换一个输出文件名", path=out)
     if each:
-        if config.type != "dianping" and not config.reporters:
-            raise InputError("--each 只用于有述职人（reporters）的点评", key="--each")
+        if "reporters" not in packs[config.type].requires:
+            raise InputError(f"--each 只用于点评（每位述职人一份）；{packs[config.type].name}不适用", key="--each")
         if to_stdout:
             raise InputError("--each 需要用 -o 指定输出文件夹", key="-o")
         folder = Path(out)

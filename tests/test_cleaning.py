@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cleaning import (GLOSS_RE, clean_line, clean_lines, ends_sentence, fix_punctuation, is_clutter,
                                 normalize_text, split_runaway, squeeze_spaces, to_simplified)
@@ -71,6 +73,33 @@ def test_prose_is_never_clutter():
     long_line = "今天，我们召开会议，" * 10 + "来源于群众、版权意识等都要讲。"
     assert not is_clutter(long_line)
     assert clean_line("党的政治建设是党的根本性建设") == "党的政治建设是党的根本性建设"
+
+
+@pytest.mark.parametrize("raw, out", [
+    ("凸显(diào)(diào)", "凸显"),  # a run of glosses goes at once
+    ("凸显(diào)\u00a0(diào)", "凸显"),  # a space squeezed out brings the next gloss to the ideograph
+    ("2．\t3月", "2.3月"),  # a space squeezed out brings a full-width dot between digits
+    ("<U+003C>U+0041>", "A"),  # a decoded token that spells another token
+])
+def test_clean_line_reaches_a_fixed_point(raw, out):
+    assert clean_line(raw) == out
+    assert clean_line(out) == out
+
+
+def test_closing_mark_wrapped_alone_is_cleaned_with_its_line():
+    assert clean_lines("同志们：\n要加强调（diào\n）") == [(1, "同志们："), (2, "要加强调")]
+    assert clean_lines("要强调“精准\n”") == [(1, "要强调“精准”")]
+
+
+_ATOMS = st.sampled_from(["调", "研", "(", ")", "（", "）", "diào", "(diào)", "（huì）", ",", ":", "2", "．", "3", "\t", " ",
+                          "\u3000", "\u00a0", "<U+", "00A0>", "<U+003C>", "http://x.cn/a", "【字体：大 中 小】", "\"", "a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ATOMS, max_size=30).map("".join))
+def test_clean_line_is_idempotent(line):
+    once = clean_line(line)
+    assert clean_line(once) == once
 
 
 def test_inline_clutter_removed():

@@ -98,10 +98,36 @@ def test_empty_or_non_mapping(text, msg):
 def test_missing_file_and_bad_encoding(tmp_path):
     with pytest.raises(InputError, match="不存在"):
         load_config(tmp_path / "nope.yaml")
-    bad = tmp_path / "gbk.yaml"
-    bad.write_bytes("place: 江北区".encode("gbk"))
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes(MINIMAL.encode("gbk"))  # saved by a Chinese Windows editor
+    assert load_config(gbk, type_resolver=resolve_type).place == "江北区"
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"place: \xff\xfe\x80\x81\xfe")
     with pytest.raises(InputError, match="UTF-8"):
         load_config(bad)
+
+
+def test_wrong_typed_facts_are_errors_not_silently_dropped():
+    with pytest.raises(ConfigError) as exc:
+        parse(MINIMAL + "achievements: [[1, 2]]\nproblems: {a: 1}\npoints: [1, 政治建设]\n")
+    msg = exc.value.format()
+    assert "第5行 achievements[0]: 应为非空文字" in msg and "第6行 problems: 应为列表" in msg
+    assert "points[0]: 应为主题名称或一句话，不能是数字" in msg
+
+
+def test_duplicate_keys_name_both_lines():
+    with pytest.raises(ConfigError) as exc:
+        parse(MINIMAL + "year: 2025\n")
+    assert "第5行 year: 与第4行重复" in exc.value.format()
+
+
+def test_review_year_not_after_year():
+    with pytest.raises(ConfigError, match="不能晚于开会年份 2026"):
+        parse(MINIMAL + "review_year: 2030\n")
+
+
+def test_yaml_dates_become_chinese_dates():
+    assert parse(MINIMAL + "date: 2026-01-16\n").date == "2026年1月16日"
 
 
 @settings(max_examples=200, deadline=None)

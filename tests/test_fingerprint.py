@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from generator.corpus import parse_text, read_corpus
 from generator.errors import InputError
 from generator.fingerprint import (FILENAME, K, W, FingerprintIndex, build_index, fingerprint_speech, normalise,
-                                   sentence_hash)
+                                   normalised, sentence_hash, sentences, shingle_hashes, winnow)
 
 CHARS = "党建工作基层组织责任落实推动全面进步过硬政治思想队伍作风纪律乡村振兴治理教育管理"
 
@@ -26,6 +26,22 @@ def test_normalise_drops_punctuation_width_and_case_and_maps_back():
     norm, where = normalise("党建，ＡＢ 1２。")
     assert norm == "党建ab12"
     assert [ "党建，ＡＢ 1２。"[i] for i in where] == ["党", "建", "Ａ", "Ｂ", "1", "２"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("党建工作，。！？；!?;：、ＡＢab１2①½㎡ﬁ\u3000\u2028 \n\t“”XX*")
+               | st.characters(), max_size=60))
+def test_fast_paths_agree_with_the_character_by_character_definition(text):
+    """normalised, the doubling winnow and the one-pass fingerprint equal their plain definitions."""
+    import unicodedata
+
+    plain = "".join(c for ch in text for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum())
+    assert normalised(text) == normalise(text)[0] == plain
+    hashes = shingle_hashes(plain)
+    windows = [min(hashes[i:i + W]) for i in range(len(hashes) - W + 1)]
+    assert winnow(hashes) == (set(hashes) if len(hashes) <= W else set(windows))
+    sent = {h for line in text.splitlines() for s in sentences(line) if (h := sentence_hash(s)) is not None}
+    assert fingerprint_speech(text) == {"shingles": sorted(winnow(hashes)), "sentences": sorted(sent)}
 
 
 def test_save_is_deterministic_and_round_trips(tmp_path, seeds_dir):

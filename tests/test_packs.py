@@ -71,9 +71,10 @@ def test_user_folder_overrides_builtin_pack(tmp_path):
 
 
 def test_config_values_are_data_not_template_code(tmp_path):
-    c = config(extra='achievements: ["{{ 7*7 }}{% raw %}"]\nplace: "{{ cfg }}"\n'.replace("place: 江北区\n", ""))
-    text = "\n".join(compose(c).paragraphs)
-    assert "{{ 7*7 }}{% raw %}" in text and "49" not in text
+    text = 'type: shuzhi_speech\nplace: "{{ cfg }}"\nlevel: 区\nyear: 2026\nachievements: ["{{ 7*7 }}{% raw %}"]\n'
+    c = parse_config(text, "t.yaml", type_resolver=resolve_type)
+    out = "\n".join(compose(c).paragraphs)
+    assert "{{ 7*7 }}{% raw %}" in out and "49" not in out and "{{ cfg }}" in out
 
 
 def test_sandbox_blocks_unsafe_template(tmp_path):
@@ -108,6 +109,27 @@ def test_check_reports_syntax_error_with_line(tmp_path):
     build_tree(tmp_path, {"bad/manifest.yaml": "id: bad\nname: 坏\n", "bad/speech.j2": "@title x\n{% if %}\n"})
     problems = check_pack(tmp_path / "bad")
     assert len(problems) == 1 and "第2行" in problems[0] and "模板语法错误" in problems[0]
+
+
+def test_runtime_error_in_a_pack_is_bad_input_with_its_line(tmp_path):
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\n",
+                          "tt/speech.j2": "@title x\n@p {{ range(10**9)|list|length }}\n"})
+    with pytest.raises(InputError) as exc:
+        compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
+    assert "模板运行出错" in exc.value.format() and exc.value.line == 2
+
+
+def test_new_pack_may_not_take_a_builtin_name(tmp_path):
+    with pytest.raises(InputError, match="重名"):
+        new_pack("dianping", "点评二", "shuzhi_speech", tmp_path)
+    with pytest.raises(InputError, match="重名"):
+        new_pack("dp2", "述职评议点评", "shuzhi_speech", tmp_path)
+
+
+def test_check_builtin_by_id_and_missing_folder(runner, tmp_path):
+    assert runner.invoke(cli, ["templates", "check", "dianping"]).exit_code == 0
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "不存在" in result.stderr
 
 
 def test_templates_list_and_show(runner):

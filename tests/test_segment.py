@@ -31,3 +31,10 @@ def test_jieba_is_quiet_on_stderr():
     code = "from generator.segment import tokens; tokens('三会一课')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr == ""
+
+
+def test_pos_table_is_the_one_jieba_posseg_builds():
+    code = ("import jieba.posseg; from generator import segment; "
+            "print(segment._jieba()[1] == jieba.posseg.dt.word_tag_tab)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
