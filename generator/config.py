@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import ConfigError, InputError, SpeechgenError
+from generator.errors import ConfigError, InputError, SpeechgenError, yaml_error
 
 CHARS_PER_MINUTE = 250
 
@@ -212,11 +212,7 @@ def parse_config(text: str, source: str = "<config>", *, type_resolver=None) -> 
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        src = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
-        raise InputError(f"YAML 语法错误：{problem}", path=source, line=line, source_line=src) from None
+        raise yaml_error(exc, source, text) from None
     if data is None:
         raise InputError("配置文件是空的；可用 speechgen init TYPE 生成起步配置", path=source)
     if not isinstance(data, dict):

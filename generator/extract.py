@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator import segment
 from generator.mining import Context, generalise, is_junk
@@ -78,6 +79,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
     types = meeting_types(speech)
     out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]] = []
     state = _State()
+    context_of = lru_cache(maxsize=None)(themes_of)  # asked again for every sentence under a heading
 
     def add(category: str, raw: str, line: int, extra_themes: tuple[str, ...] = (), *, inherit=False):
         text = generalise(raw, ctx, count_slot=category == "transition")
@@ -101,7 +103,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
             continue
         if para.level is not None:
             state.head = _LN_ENUM_RE.sub("", text).strip("。 ")
-            add("point", state.head, line, themes_of(state.section))
+            add("point", state.head, line, context_of(state.section))
             continue
         sents = sentences(text)
         _phrases(text, sents, line, add)
@@ -111,7 +113,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
             if state.lead_ctx in ("achievement", "problem"):
                 add(state.lead_ctx, head, line)
             else:
-                add("point", head, line, themes_of(state.section))
+                add("point", head, line, context_of(state.section))
         elif para.role in ("achievements", "problems"):
             state.lead_ctx = para.role[:-1]
         elif para.role not in ("point",):
@@ -129,7 +131,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
                 for item in _problem_items(sent):
                     add("problem", item, line)
             elif category:
-                context_themes = themes_of(state.head) or themes_of(state.section)
+                context_themes = context_of(state.head) or context_of(state.section)
                 add(category, sent, line, context_themes, inherit=category == "requirement")
     return out
 
@@ -259,14 +261,20 @@ def _best_series(segs: list[str]) -> list[str] | None:
     lasts = [segs[-1][:n] for n in range(3, min(8, len(segs[-1])) + 1)
              if n == len(segs[-1]) or segs[-1][n] in _REST_OK]
     firsts, lasts = [f for f in firsts if _item_ok(f)], [la for la in lasts if _item_ok(la)]
+    inner_lens = [len(x) for x in inner]
+    limit = 1 if len(segs) == 2 else 2  # the spread of lengths _pattern_affix allows
     best, best_score = None, None
     for f in firsts:
         for la in lasts:
+            lens = [len(f), *inner_lens, len(la)]
+            spread = max(lens) - min(lens)
+            if spread > limit:
+                continue  # refused by _pattern_affix anyway; most pairs end here
             items = [f, *inner, la]
-            if not _pattern_ok(items):
+            affix = _pattern_affix(items)
+            if affix is None:
                 continue
-            lens = [len(x) for x in items]
-            score = (_affix(items), -(max(lens) - min(lens)), -len(f))
+            score = (affix, -spread, -len(f))
             if best_score is None or score > best_score:
                 best, best_score = items, score
     return best
@@ -283,22 +291,31 @@ def _affix(items: list[str]) -> int:
 
 
 def _common_prefix(items: list[str]) -> str:
-    first = items[0]
+    """Common prefix of all items: that of the alphabetically first and last."""
+    lo, hi = min(items), max(items)
     n = 0
-    while n < len(first) and all(len(x) > n and x[n] == first[n] for x in items):
+    for a, b in zip(lo, hi):
+        if a != b:
+            break
         n += 1
-    return first[:n]
+    return lo[:n]
 
 
 def _pattern_ok(items: list[str], strict: bool = False) -> bool:
-    """Items share a head or tail (or, three or more, a length and a character position)."""
+    return _pattern_affix(items, strict) is not None
+
+
+def _pattern_affix(items: list[str], strict: bool = False) -> int | None:
+    """``_affix(items)`` when the items form a series, else None: they share a head or tail (or, three or
+    more, a length and a character position)."""
     lens = [len(x) for x in items]
     spread = max(lens) - min(lens)
     if len(set(items)) < len(items) or spread > (0 if strict else 1 if len(items) == 2 else 2):
-        return False
-    if _affix(items) >= (2 if strict and len(items) == 2 else 1):
-        return True
+        return None
+    affix = _affix(items)
+    if affix >= (2 if strict and len(items) == 2 else 1):
+        return affix
     if strict or len(items) < 3 or spread:
-        return False
+        return None
     same_pos = any(len({x[k] for x in items}) == 1 for k in range(lens[0]))
-    return same_pos or lens[0] <= 4
+    return affix if same_pos or lens[0] <= 4 else None

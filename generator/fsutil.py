@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from generator.errors import InputError, OutputExistsError
+
+
+_ERRNO_ZH = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+             errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统", errno.ENOTDIR: "路径中有一段不是文件夹",
+             errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error's cause in Chinese (the C library's strerror is English)."""
+    return _ERRNO_ZH.get(exc.errno, exc.strerror or str(exc))
 
 
 def check_writable(path: str | Path, force: bool) -> Path:
@@ -32,7 +43,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) ->
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise InputError(f"无法写入：{exc.strerror or exc}", path=p) from exc
+        raise InputError(f"无法写入：{os_reason(exc)}", path=p) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

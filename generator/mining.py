@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -261,8 +262,32 @@ def _run(files: list[str], jobs: int, progress: bool):
     if jobs <= 1 or len(files) == 1:
         yield from bar(map(mine_file, files))
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from bar(pool.map(mine_file, files))
+    # Largest files first (longest-processing-time order), so no worker is left with a big file at the
+    # end while the others idle; results still come back in the order of ``files``.
+    order = sorted(range(len(files)), key=lambda i: (-_size(files[i]), i))
+    # Where processes fork, load jieba once here and let the workers inherit it (copy-on-write): loading
+    # it in every worker would cost each of them the start-up that --jobs is meant to spread.
+    fork = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    if fork is not None:
+        _warm_up()
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=fork,
+                             initializer=None if fork else _warm_up) as pool:
+        futures = {i: pool.submit(mine_file, files[i]) for i in order}
+        yield from bar(futures.pop(i).result() for i in range(len(files)))
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # mine_file reports it
+
+
+def _warm_up() -> None:
+    """Load jieba, its POS tags and the idiom list (in the parent, or once per worker without fork)."""
+    from generator import segment
+
+    segment.warm_up()
 
 
 def _dump(entries: list[dict]) -> bytes:

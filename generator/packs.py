@@ -12,7 +12,7 @@ import yaml
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.errors import InputError
+from generator.errors import InputError, yaml_error
 from generator.resources import templates_dir
 
 MANIFEST = "manifest.yaml"
@@ -62,9 +62,7 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"模板包清单 YAML 语法错误：{getattr(exc, 'problem', exc)}", path=path,
-                         line=mark.line + 1 if mark else None) from None
+        raise yaml_error(exc, path, path.read_text(encoding="utf-8", errors="replace"), "模板包清单 YAML 语法错误") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取模板包清单：{exc}", path=path) from None
     if not isinstance(data, dict):

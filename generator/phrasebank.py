@@ -10,7 +10,7 @@ from typing import Iterable
 
 import yaml
 
-from generator.errors import InputError
+from generator.errors import InputError, yaml_error
 from generator.resources import phrasebank_dir
 
 CATEGORIES = ("opening", "evaluation", "achievement", "problem_intro", "problem", "situation", "transition",
@@ -229,13 +229,8 @@ def load_yaml(path: Path) -> Node:
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(f"YAML 格式错误：{exc.problem or exc.context}", path=path, line=line,
-                         source_line=_source_line(path, line)) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML 格式错误：{exc}", path=path) from None
+        raise yaml_error(exc, path, text, "YAML 格式错误") from None
     finally:
         loader.dispose()
     return Node(node, value, path)

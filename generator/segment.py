@@ -45,6 +45,12 @@ def _tag_table(jieba) -> dict[str, str]:
 _ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
 
 
+def warm_up() -> None:
+    """Load everything lazily loaded here (jieba, POS tags, idiom list, lexicon)."""
+    _idiom_heads()
+    _lexicon_re()
+
+
 def tokens(text: str) -> list[str]:
     jieba, _ = _jieba()
     return jieba.lcut(text, HMM=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import InputError
+from generator.errors import InputError, yaml_error
 
 #: Chinese type sizes (字号) in points, as Word and WPS name them.
 ZIHAO = {
@@ -168,11 +168,7 @@ def load_style(path: str | Path) -> Style:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        src = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
-        raise InputError(f"YAML 格式有误：{getattr(exc, 'problem', None) or exc}", path=p,
-                         line=line, source_line=src) from None
+        raise yaml_error(exc, p, text, "YAML 格式有误") from None
     lines: dict[str, int] = {}
     if node is not None:
         lines[""] = node.start_mark.line + 1

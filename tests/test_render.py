@@ -131,3 +131,15 @@ def test_strict_fails_on_remaining_errors(runner, tmp_path):
     result = runner.invoke(cli, ["render", str(cfg), "-o", str(tmp_path / "d.md"), "--strict"])
     assert result.exit_code == 1  # the 〔待补〕 gaps are still open
     assert "待补 " in result.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["render", "c.yaml", "-o", "x.md", "--seed", "abc"], "--seed 应为整数，而不是“abc”"),
+    (["check", "x.md", "--year", "1800"], "--year 的值 1800 超出范围（1900–2200）"),
+    (["mine", "x", "-o", "y", "--jobs", "0"], "--jobs 的值 0 超出范围（1–64）"),
+    (["init"], "缺少参数 TYPE"),
+    (["render", "c.yaml", "-o", "x.md", "--forse"], "没有选项 --forse，是否想写 --force"),
+])
+def test_usage_errors_are_in_chinese(runner, args, message):
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
