@@ -123,7 +123,7 @@ class Pools:
 
     def _portable(self, e: Entry) -> bool:
         """Mined text may name another place's local projects in quotes; only known terms travel."""
-        if e.origin != "mined":
+        if not _mined(e):
             return True
         if e.category in _NARRATIVE and _PERSON.search(e.text):
             return False  # 省委组织部同志的点评… narrates who spoke at another meeting
@@ -160,7 +160,9 @@ class Pools:
         key = (category, theme, head, only, need, avoid, match)
         if key not in self._groups:
             base = self._base(category)
-            if only:
+            if only == "curated":  # hand-written only: no sentence from another place's speech
+                base = [e for e in base if not _mined(e)]
+            elif only:
                 base = [e for e in base if e.origin == only]
             if need:
                 base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
@@ -266,6 +268,11 @@ class Chooser:
         return out
 
 
+def _mined(e: Entry) -> bool:
+    """Mined from a corpus (ours, or a user's own `mine` output): it has sources to cite."""
+    return e.origin == "mined" or bool(e.sources)
+
+
 def _rare(text: str, idf: dict[str, float]) -> dict[str, float]:
     return {g: w for g in _bigrams(text) if (w := idf.get(g, RARE)) >= RARE}
 
@@ -275,7 +282,7 @@ def _fill(e: Entry, values: dict, head: bool) -> str | None:
     needed = set(_SLOT.findall(e.text))
     if needed & UNFILLABLE or not needed <= set(values):
         return None
-    mined = e.origin == "mined"
+    mined = _mined(e)
     if mined and len(e.text) > MAX_MINED:
         return None
     if head and mined and e.category == "point" and not _DIRECTIVE.match(e.text):

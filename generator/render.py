@@ -91,7 +91,9 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     for path, _ in jobs:  # refuse before doing any work, and before writing anything
         if path is not None:
             check_writable(path, force)
-    style = _style(config, style_path) if fmt == ".docx" else None
+    style = _style(config, style_path)  # checked even when not used, so a broken style file is found now
+    if fmt != ".docx":
+        style = None
     from generator.phrasebank import load_phrasebank
 
     bank = load_phrasebank(list(phrase_dirs))
@@ -136,5 +138,7 @@ def _check(draft: Draft, config: Config, lines: list[str]) -> int:
     tail = f"（另有待补 {len(gaps)} 处）" if gaps else ""
     lines.append(f"检查：错误 {errors - len(gaps)}，警告 {sum(f.severity == 'warning' for f in shown)}{tail}")
     for f in shown:
-        lines.append(f"  [{f.severity}] {f.rule} 第{f.paragraph}段：{f.message}（{f.excerpt}）")
+        where = f" 第{f.paragraph}段" if f.paragraph else ""
+        excerpt = f"（{f.excerpt}）" if f.excerpt else ""
+        lines.append(f"  [{f.severity}] {f.rule}{where}：{f.message}{excerpt}")
     return errors
