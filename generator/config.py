@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import ConfigError, InputError, SpeechgenError, yaml_error
+from generator.yamlsource import Collector, Prefixed, line_map
 
 CHARS_PER_MINUTE = 250
 
@@ -103,46 +104,6 @@ def level_words(level: str) -> tuple[str, str, str]:
     return (f"全{level}", f"{level}委", f"我{level}")
 
 
-def _line_map(node, path: str = "", out: dict | None = None, dupes: list | None = None) -> dict:
-    """Map each key path (``reporters[0].name``) to the 1-based line of its value in the YAML source.
-
-    Keys given twice in one mapping are collected in ``dupes`` as (path, first line, second line):
-    YAML keeps the last silently, which would lose what the user wrote first.
-    """
-    out = {} if out is None else out
-    dupes = [] if dupes is None else dupes
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            sub = f"{path}.{key}" if path else key
-            if sub in out and sub != path:
-                dupes.append((sub, out[sub], key_node.start_mark.line + 1))
-            out[sub] = key_node.start_mark.line + 1
-            _line_map(value_node, sub, out, dupes)
-            out[sub] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_map(item, f"{path}[{i}]", out, dupes)
-    return out
-
-
-class _Collector:
-    """Collects every problem before failing, each tagged with key path and YAML line."""
-
-    def __init__(self, path: str, text: str, lines: dict):
-        self.path, self.lines, self.problems = path, lines, []
-        self.source = text.splitlines()
-
-    def add(self, key: str, message: str) -> None:
-        probe = key
-        while probe and probe not in self.lines:
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe) if re.search(r"[.\[]", probe) else ""
-        line = self.lines.get(probe)
-        src = self.source[line - 1] if line and line <= len(self.source) else None
-        self.problems.append(SpeechgenError(message, line=line, key=key, source_line=src))
-
-
 def _text(v) -> str | None:
     if isinstance(v, bool) or v is None:
         return None
@@ -154,7 +115,7 @@ def _text(v) -> str | None:
     return None
 
 
-def _text_list(c: _Collector, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
+def _text_list(c: Collector, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
     v = data.get(key)
     if v is None:
         return ()
@@ -218,14 +179,14 @@ def parse_config(text: str, source: str = "<config>", *, type_resolver=None) -> 
     if not isinstance(data, dict):
         raise InputError("配置文件的顶层应为“键: 值”的映射", path=source, line=1)
     dupes: list = []
-    c = _Collector(source, text, _line_map(node, dupes=dupes))
+    c = Collector(source, text, line_map(node, dupes=dupes))
     for key, first, second in dupes:
         c.problems.append(SpeechgenError(f"与第{first}行重复；同一个键只能写一次", line=second, key=key,
                                          source_line=c.source[second - 1]))
     return _build(c, data, source, type_resolver)
 
 
-def _build(c: _Collector, data: dict, source: str, type_resolver) -> Config:
+def _build(c: Collector, data: dict, source: str, type_resolver) -> Config:
     for key in data:
         if str(key) not in KEYS:
             near = difflib.get_close_matches(str(key), KEYS, n=1)
@@ -306,7 +267,7 @@ def _build(c: _Collector, data: dict, source: str, type_resolver) -> Config:
     )
 
 
-def _scalar(c: _Collector, data: dict, key: str) -> str | None:
+def _scalar(c: Collector, data: dict, key: str) -> str | None:
     v = data.get(key)
     if v is None:
         return None
@@ -316,7 +277,7 @@ def _scalar(c: _Collector, data: dict, key: str) -> str | None:
     return s or None
 
 
-def _year(c: _Collector, data: dict, key: str) -> int | None:
+def _year(c: Collector, data: dict, key: str) -> int | None:
     v = data.get(key)
     if v is None:
         return None
@@ -326,7 +287,7 @@ def _year(c: _Collector, data: dict, key: str) -> int | None:
     return v
 
 
-def _reporters(c: _Collector, value) -> tuple[Reporter, ...]:
+def _reporters(c: Collector, value) -> tuple[Reporter, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -349,17 +310,7 @@ def _reporters(c: _Collector, value) -> tuple[Reporter, ...]:
             c.add(f"{key}.name" if "name" in item else key, "述职人缺少姓名 name")
             continue
         sub = {k: item.get(k) for k in ("highlights", "problems")}
-        hl = _text_list(_Prefixed(c, key), sub, "highlights")
-        pr = _text_list(_Prefixed(c, key), sub, "problems")
+        hl = _text_list(Prefixed(c, key), sub, "highlights")
+        pr = _text_list(Prefixed(c, key), sub, "problems")
         out.append(Reporter(name=name, post=_text(item.get("post")) or "", highlights=hl, problems=pr))
     return tuple(out)
-
-
-class _Prefixed:
-    """A view of the collector that prefixes key paths (for nested reporter fields)."""
-
-    def __init__(self, c: _Collector, prefix: str):
-        self.c, self.prefix = c, prefix
-
-    def add(self, key: str, message: str) -> None:
-        self.c.add(f"{self.prefix}.{key}", message)

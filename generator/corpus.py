@@ -11,8 +11,8 @@ from typing import Iterable, Iterator
 from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
                                 split_runaway, to_simplified)
 from generator.errors import InputError
-from generator.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, rejoin_wraps,
-                                 role_of, split_runin_heading, split_subpoints, split_title, title_like, wrap_width)
+from generator.structure import (BODY_MARK_RE, PLACEHOLDER_RE, continues, find_placeholders, glue, heading_level,
+                                 is_salutation, rejoin_wraps, role_of, split_runin_heading, split_subpoints, split_title, title_like, wrap_width)
 
 __all__ = ["PLACEHOLDER_RE", "ROLES", "Paragraph", "Speech", "corpus_files", "decode_bytes", "find_placeholders",
            "heading_level", "parse_text", "read_corpus", "read_speech", "split_subpoints"]
@@ -141,6 +141,41 @@ def _dedupe(items: list[tuple[int, str]], keys: list[str], title_key: str) -> tu
     return [it for it, k in zip(items, keep) if k], [key for key, k in zip(keys, keep) if k]
 
 
+def _split(blocks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Blocks cut into paragraphs: runaway pages, run-in headings, inline sub-points."""
+    pieces: list[tuple[int, str]] = []
+    for no, long_block in blocks:
+        for para in (p for block in split_runaway(long_block) for p in split_runin_heading(block)):
+            parts = [para] if heading_level(para) is not None or is_salutation(para) else split_subpoints(para)
+            # A piece cut from a line is judged again: bare punctuation or a footer must not stand alone.
+            pieces.extend((no, p) for p in parts if not is_clutter(p))
+    return pieces
+
+
+def _join_broken(pieces: list[tuple[int, str]], segs: list[int]) -> tuple[list[tuple[int, str]], list[int]]:
+    """Paragraphs broken mid-sentence joined (see structure.continues), joined ones cleaned and cut again.
+
+    ``segs`` holds each paragraph's last physical line length. Nothing before the body (the
+    salutation or the first sentence mark) is joined, so a title stays alone.
+    """
+    units: list[list] = []  # [line, text, seg, joined]
+    body = False
+    for (no, text), seg in zip(pieces, segs):
+        if units and body and continues(units[-1][1], text, units[-1][2]):
+            units[-1][1:] = [units[-1][1] + glue(units[-1][1], text) + text, seg, True]
+        else:
+            units.append([no, text, seg, False])
+        body = body or is_salutation(text) or bool(BODY_MARK_RE.search(text))
+    out: list[tuple[int, str]] = []
+    out_segs: list[int] = []
+    for no, text, seg, joined in units:
+        # A join can bring a gloss or a half-width mark next to Chinese text, or complete an inline run.
+        parts = _split([(no, clean_line(text))]) if joined else [(no, text)]
+        out.extend(parts)
+        out_segs.extend(min(seg, len(t)) if i == len(parts) - 1 else len(t) for i, (_, t) in enumerate(parts))
+    return out, out_segs
+
+
 def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, str]]]:
     """(title, its line, [(line, paragraph)]) of ``text``: cleaned, wraps rejoined, sub-points split, deduped."""
     lines = clean_lines(text, force_t2s)
@@ -149,15 +184,21 @@ def _structure(text: str, force_t2s: bool) -> tuple[str, int, list[tuple[int, st
     if width:
         # A join can bring a gloss or a half-width mark next to Chinese text: clean the joined lines again.
         blocks = [(no, c) for no, c in ((no, clean_line(t)) for no, t in blocks) if c]
-    pieces: list[tuple[int, str]] = []
-    for no, long_block in blocks:
-        for para in (p for block in split_runaway(long_block) for p in split_runin_heading(block)):
-            parts = [para] if heading_level(para) is not None or is_salutation(para) else split_subpoints(para)
-            # A piece cut from a line is judged again: bare punctuation or a footer must not stand alone.
-            pieces.extend((no, p) for p in parts if not is_clutter(p))
+    pieces = _split(blocks)
+    segs = [len(t) for _, t in pieces]
+    # Repeats dropped and broken lines joined until neither changes anything, so that a re-read of the
+    # clean text (one paragraph a line, no blank lines) finds nothing more to drop or join.
+    for _ in range(8):
+        kept, keys = _dedupe(list(zip(pieces, segs)), _keys([t for _, t in pieces]), "")
+        pieces, segs = [p for p, _ in kept], [n for _, n in kept]
+        joined, segs_joined = _join_broken(pieces, segs)
+        if joined == pieces:
+            break
+        pieces, segs = joined, segs_joined
+    else:
+        pieces, keys = _dedupe(pieces, _keys([t for _, t in pieces]), "")
     # The title is looked for among the pieces, repeats dropped, not among the lines: a re-read of the
     # clean text sees only those pieces, each on a line of its own, and must choose the same title.
-    pieces, keys = _dedupe(pieces, _keys([t for _, t in pieces]), "")
     title, title_no, rest = split_title(pieces)
     keys = keys[len(pieces) - len(rest):]
     title = clean_line(title) if title else ""

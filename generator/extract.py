@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator import segment
-from generator.mining import Context, generalise, is_junk
+from generator.generalise import Context, generalise, is_junk
 from generator.phrasebank import load_themes, themes_of
 
 NUM = "一二三四五六七八九十"

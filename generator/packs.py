@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -19,13 +19,17 @@ _L1_ORD_RE = re.compile(rf"^第[{NUM}]{{1,3}}(?:[，、：]|(?=[{CJK}]))")
 _ORD_WORD_RE = re.compile(
     rf"^第[{NUM}]{{1,3}}(?:项|次|个|条|批|书记|把手|责任|章|节|年|季|名|位|天|届|轮|期|阶段|步|课|议题|主课|线|"
     r"时间|身份|生产力|部分|类|档|号|代|种|层|梯队|产业|方面|要务|动力|资源|道|关|手|站|印象|时)")
+# 第一，要层层传导压力。 is a sub-point, not a heading: a whole sentence giving a directive (but
+# 第四，…的问题。 names a topic). So is a 第一，…； clause of a list.
+_ORD_ITEM_RE = re.compile(rf"^第[{NUM}]{{1,3}}[，、是]")
+_DIRECTIVE_RE = re.compile(r"必须|务必|应当|(?<![主重首紧必纲摘提概显扼只想需])要(?![求素点件务害闻员领])")
 _L2_RE = re.compile(rf"^[（(][{NUM}]{{1,3}}[）)]")
 _L3_RE = re.compile(r"^\d{1,2}[.．、](?!\d)")
 _L4_RE = re.compile(r"^[（(]\d{1,2}[）)]")
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
 
 _MARKER_RE = re.compile(
-    rf"(?:^|(?<=[。；：！？]))(?:([{NUM}]{{1,2}})(?:是要|是|要|则)|第([{NUM}]{{1,2}})(?:是|，|、)|其([{NUM}])(?:是|，))")
+    rf"(?:^|(?<=[。；：！？，]))(?:([{NUM}]{{1,2}})(?:是要|是|要|则)|第([{NUM}]{{1,2}})(?:是|，|、)|其([{NUM}])(?:是|，))")
 
 # Masks for names and numbers in published speeches: XX市, ***同志, *个, X余万元, 20**年.
 PLACEHOLDER_RE = re.compile(
@@ -33,6 +37,7 @@ PLACEHOLDER_RE = re.compile(
     r"(?<![A-Za-z])X(?=[余多个名人条批次万亿千百家项处所支场户位元%])")
 _PLACE_AFTER_RE = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|日报|公司|集团|党委|党组|局|委)")
 
+_CJK_RE = re.compile(f"[{CJK}]")
 _TITLE_END_RE = re.compile(r"(?:讲话|点评|发言|致辞|报告|提纲|讲稿|总结|意见|通知|决定|方案|纪要|主持词)$")
 
 
@@ -53,7 +58,7 @@ def _heading_shaped(line: str, limit: int = 60) -> bool:
     if len(line) > limit:
         return False
     body = line[:-1] if line[-1] in "。；" else line
-    return not _SENTENCE_END_RE.search(body)
+    return line[-1] not in "，、" and not _SENTENCE_END_RE.search(body)
 
 
 def heading_level(line: str) -> int | None:
@@ -64,6 +69,10 @@ def heading_level(line: str) -> int | None:
     if _L1_RE.match(line):
         return 1
     if _L1_ORD_RE.match(line) and not _ORD_WORD_RE.match(line):
+        item = _ORD_ITEM_RE.match(line)
+        if item and (line[-1] == "；" or item.group(0)[-1] == "，" and line[-1] in "。！"
+                     and _DIRECTIVE_RE.search(line) and not line.endswith("问题。")):
+            return None
         return 1
     if _L2_RE.match(line):
         return 2
@@ -93,6 +102,11 @@ def _markers(text: str) -> list[tuple[int, int]]:
     return [(m.start(), cn_number(m.group(1) or m.group(2) or m.group(3))) for m in _MARKER_RE.finditer(text)]
 
 
+def _run_counts(text: str, chain: list[tuple[int, int]]) -> bool:
+    # Two items joined by a comma (一是抓学习，二是抓落实) are one sentence; three or more are a list.
+    return len(chain) >= (3 if any(text[p - 1] == "，" for p, _ in chain if p) else 2)
+
+
 def _split_once(text: str) -> list[str]:
     cuts: list[int] = []
     chain: list[tuple[int, int]] = []
@@ -100,10 +114,10 @@ def _split_once(text: str) -> list[str]:
         if chain and n == chain[-1][1] + 1:
             chain.append((pos, n))
             continue
-        if len(chain) >= 2:
+        if _run_counts(text, chain):
             cuts.extend(p for p, _ in chain)
         chain = [(pos, n)] if n == 1 else []
-    if len(chain) >= 2:
+    if _run_counts(text, chain):
         cuts.extend(p for p, _ in chain)
     if not cuts:
         return [text]
@@ -114,8 +128,8 @@ def _split_once(text: str) -> list[str]:
 def split_subpoints(text: str) -> list[str]:
     """Inline sub-points 一要…二要… / 一是…二是… / 第一…第二… as separate pieces, lead-in first.
 
-    A run counts only when it starts at 一 and counts up by one, each marker opening a sentence,
-    so 统一是 or a stray 二是 is never a cut. Pieces are split again until stable (nested runs).
+    A run counts only when it starts at 一 and counts up by one, each marker opening a sentence or a
+    clause (three markers at least when a comma separates them), so 统一是 or a stray 二是 is never a cut. Pieces are split again until stable (nested runs).
     """
     if not _MARKER_RE.search(text):
         return [text]
@@ -193,12 +207,60 @@ def rejoin_wraps(lines: list[tuple[int, str]], width: int | None) -> list[tuple[
                 and heading_level(out[-1][1]) is None and not is_salutation(out[-1][1]) \
                 and heading_level(text) is None and not is_salutation(text):
             prev_no, prev = out[-1]
-            glue = " " if prev[-1].isascii() and prev[-1].isalnum() and text[0].isascii() and text[0].isalnum() else ""
-            out[-1] = (prev_no, prev + glue + text)
+            out[-1] = (prev_no, prev + glue(prev, text) + text)
         else:
             out.append((no, text))
         last, last_no = text, no
     return out
+
+
+# A paragraph never opens with a mark that closes or continues a clause.
+# A paragraph never opens with a mark that closes or continues a clause.
+_CONT_START_RE = re.compile(r"^[，、。；：！？）》」』”’]")
+_ITEM_START_RE = re.compile(rf"^(?:[（(]?\d{{1,2}}[.．、）)](?!\d)|[{NUM}]{{1,2}}(?:是|要|则)|其[{NUM}]|——|[①-⑳●■◆◇○·•▲★☆])")
+BODY_MARK_RE = re.compile(r"[。！？；]")
+_OPEN_END = "，、“‘（《「『—"
+_WRAP_MIN = 16
+_CLOSE_WITHIN = 12
+_INNER_MARK_RE = re.compile(r"[，、。；！？]")  # not ：, which headlines use (外媒热议：…)
+_WRAP_MAX = 120  # no hard-wrapped line is longer: a longer one is a paragraph that lost its full stop
+
+
+def _opens_item(line: str) -> bool:
+    """True when ``line`` starts a heading, a list item or a sub-point, whatever its length."""
+    return bool(_ITEM_START_RE.match(line) or _L1_RE.match(line) or _L2_RE.match(line)
+                or (_L1_ORD_RE.match(line) and not _ORD_WORD_RE.match(line)))
+
+
+def continues(prev: str, text: str, seg: int) -> bool:
+    """True when paragraph ``prev`` stops mid-sentence and ``text`` carries it on (a hard wrap).
+
+    ``seg`` is the length of the last physical line in ``prev``. Only the body is meant: the caller
+    never joins before the salutation or the first sentence mark, so a title stays alone.
+    """
+    if heading_level(prev) is not None or is_salutation(prev) or ends_sentence(prev):
+        return False
+    if is_salutation(text) or _opens_item(text) or seg > _WRAP_MAX:
+        return False
+    if _CONT_START_RE.match(text):
+        return True
+    end = prev[-1]
+    if end not in _OPEN_END and not _CJK_RE.match(end) and not (end.isascii() and end.isalnum()):
+        return False  # a closing bracket or quote or a dash ends a line for good, unless a mark follows
+    if len(text) > len(prev) + 30:
+        return False  # a headline or heading without marks, then its paragraph
+    if len(text) < 12 and text[-1] not in "，、" and not ends_sentence(text):
+        return False  # a caption, then a title
+    # Titles, headlines, agenda and list lines also stop without a mark: only a clause mark or an
+    # opening one at the end, or a line as long as a printed one that is either cut by marks already
+    # or whose clause the next line closes within a few words, is taken for a break.
+    return end in _OPEN_END or len(prev) >= _WRAP_MIN and bool(_INNER_MARK_RE.search(prev)
+                                                               or _INNER_MARK_RE.search(text[:_CLOSE_WITHIN]))
+
+
+def glue(prev: str, text: str) -> str:
+    """What goes between two halves of a wrapped line: a space only between two Latin words."""
+    return " " if prev[-1].isascii() and prev[-1].isalpha() and text[0].isascii() and text[0].isalpha() else ""
 
 
 _POINT_RE = re.compile(rf"^(?:[{NUM}]{{1,2}}(?:是要|是|要|则)|第[{NUM}]{{1,2}}(?:是|，|、)|其[{NUM}](?:是|，))")

@@ -14,7 +14,8 @@ from generator.cli import cli
 from generator.corpus import parse_text
 from generator.errors import InputError
 from generator.extract import extract_speech, parallels, sentences
-from generator.mining import MANIFEST, Context, generalise, is_junk, mine
+from generator.generalise import Context, generalise, is_junk
+from generator.mining import MANIFEST, mine
 from generator.phrasebank import load_entry_file
 from generator.resources import phrasebank_dir
 

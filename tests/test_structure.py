@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.structure import (PLACEHOLDER_RE, cn_number, find_placeholders, heading_level, rejoin_wraps,
-                                 split_runin_heading,
-                                 role_of, split_subpoints, split_title, wrap_width)
+from generator.structure import (PLACEHOLDER_RE, cn_number, continues, find_placeholders, heading_level,
+                                 rejoin_wraps, role_of, split_runin_heading, split_subpoints, split_title, wrap_width)
 
 
 @pytest.mark.parametrize("line, level", [
@@ -19,6 +18,9 @@ from generator.structure import (PLACEHOLDER_RE, cn_number, find_placeholders, h
     ("1.加强党的政治建设", 3),
     ("2、压实责任", 3),
     ("（1）落实“三会一课”制度", 4),
+    ("第一、提高政治站位", 1),
+    ("第四，资本家必须遵守国家法律、接受改造的问题。", 1),  # names a topic, gives no order
+    ("第二，进一步调整重工业结构，更好地适应国民经济发展的需要。", 1),  # 需要 is no directive
 ])
 def test_heading_levels(line, level):
     assert heading_level(line) == level
@@ -31,6 +33,11 @@ def test_heading_levels(line, level):
     "一、2013年工作回顾。过去一年是本届政府依法履职的第一年，任务艰巨而繁重。",
     "2016年，确保村级组织运转经费不低于上一年度水平。",
     "1.5万人参加培训",
+    # A whole sentence giving a directive, or a clause of a list, is a sub-point under a 第一 marker.
+    "第一，要层层传导压力（街道）。",
+    "第二，各级党组织必须把责任扛在肩上。",
+    "第一，企业与国家的分配关系用法令的形式固定下来；",
+    "一、提高政治站位，",  # a heading never ends with a comma
     "同志们：",
     "",
 ])
@@ -55,6 +62,25 @@ def test_split_subpoints_ordinals_and_no_false_cuts():
     # 统一是 is a word, a lone 二是 starts no run, and a run must count up from 一.
     for text in ("思想统一是前提。二是看行动。", "二是抓学习。三是抓落实。", "一是抓学习，二是抓落实。"):
         assert split_subpoints(text) == [text]
+
+
+def test_split_subpoints_comma_separated_run_of_three():
+    assert split_subpoints("一要加强学习，二要狠抓落实，三要强化担当。") == ["一要加强学习，", "二要狠抓落实，", "三要强化担当。"]
+    assert split_subpoints("深化企业改革，一是引入竞争，二是加强管理；三是促进联合。") == [
+        "深化企业改革，", "一是引入竞争，", "二是加强管理；", "三是促进联合。"]
+    assert split_subpoints("为此，第一，抓学习，第二，抓落实，第三，抓考核。") == [
+        "为此，", "第一，抓学习，", "第二，抓落实，", "第三，抓考核。"]
+
+
+@pytest.mark.parametrize("text", [
+    "一是抓学习，二是抓落实。",  # two items in one sentence
+    "思想统一要求一致，进一步要求各级，唯一是靠实干。",  # 统一要/进一步要/唯一是 are words
+    "要统一要求，二要狠抓落实，三要强化担当。",  # the run does not start at 一
+    "一要加强学习，三要强化担当，四要狠抓落实。",  # it skips 二
+    "加强学习一要深入，二要持久，三要经常。",  # 一要 does not start a clause
+])
+def test_split_subpoints_comma_false_positives(text):
+    assert split_subpoints(text) == [text]
 
 
 def test_split_subpoints_is_stable():
@@ -95,6 +121,42 @@ def test_wrap_width_and_rejoin():
 def test_paragraph_per_line_text_is_not_wrapped():
     assert wrap_width([PARA_A, "一、提高站位", "同志们：", PARA_B, "今天召开会议。"]) is None
     assert rejoin_wraps([(1, "甲乙"), (2, "丙丁")], None) == [(1, "甲乙"), (2, "丙丁")]
+
+
+@pytest.mark.parametrize("prev, text", [
+    ("今年以来，各级党组织认真落实上级部署，有序推进各项重点", "任务，成效明显。这为我们做好下一步工作奠定了基础，大家要"),
+    ("任务，成效明显。这为我们做好下一步工作奠定了基础，大家要", "珍惜成绩、再接再厉，推动工作不断迈上新台阶。"),
+    ("各级党组织要认真落实", "，切实把责任扛起来。"),  # a paragraph never opens with a comma
+    ("全区各级党组织要坚持以习近平新时代中国特色社会主义思想为指导，", "认真落实中央决策部署。"),
+])
+def test_continues_a_line_broken_mid_sentence(prev, text):
+    assert continues(prev, text, len(prev))
+
+
+@pytest.mark.parametrize("prev, text", [
+    ("今年以来，各级党组织认真落实上级部署，取得明显成效。", "下一步，我们要再接再厉。"),  # a sentence ended
+    ("同志们：", "今年以来，各级党组织认真落实上级部署。"),
+    ("一、提高政治站位，准确把握基层党建工作新要求", "今年以来，各级党组织认真落实上级部署。"),
+    ("今年以来，各级党组织认真落实上级部署，有序推进", "一要加强学习，二要狠抓落实，三要强化担当。"),
+    ("今年以来，各级党组织认真落实上级部署，有序推进", "（一）政治建设持续加强"),
+    ("今年以来，各级党组织认真落实上级部署，有序推进", "——加快转变经济发展方式。"),
+    ("会议议程", "首先，请各位书记述职。"),  # short, no clause: an agenda line or a title
+    ("加强学习，提高素质", "狠抓落实，强化担当"),  # short list lines
+    ("关于加强基层党建工作的讲话（2024年3月1日）", "同志们："),
+    # a headline without a full stop, then its long paragraph
+    ("调整国民经济的任务已经基本完成，国民经济已经全面好转，并将进入一个新的发展时期",
+     "周总理在讲到国民经济的成就的时候指出，我国的国民经济，经过一九五八年到一九六○年的大发展，从一九六一年起，"
+     "进入一个调整、巩固、充实、提高的时期。"),
+    ("3月5日，第十二届全国人民代表大会第三次会议在北京开幕。国务院总理李克强作报告。新华社记者摄", "政府工作报告"),
+])
+def test_continues_refuses_false_joins(prev, text):
+    assert not continues(prev, text, len(prev))
+
+
+def test_continues_refuses_a_long_physical_line():
+    prev = "我们要坚持" + "推进各项工作，" * 20 + "并且开辟了新的道路"
+    # the same text: its last physical line was a wrap 30 wide, or a paragraph 200 long that lost its full stop
+    assert continues(prev, "成效明显，大家要珍惜。", 30) and not continues(prev, "成效明显，大家要珍惜。", 200)
 
 
 def test_split_title_rejoins_a_two_line_title():
