@@ -12,7 +12,8 @@ from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutt
                                 split_runaway, to_simplified)
 from generator.errors import InputError
 from generator.structure import (BODY_MARK_RE, PLACEHOLDER_RE, continues, find_placeholders, glue, heading_level,
-                                 is_salutation, rejoin_wraps, role_of, split_runin_heading, split_subpoints, split_title, title_like, wrap_width)
+                                 is_salutation, rejoin_wraps, role_of, split_runin_heading, split_subpoints,
+                                 split_title, title_like, wrap_width)
 
 __all__ = ["PLACEHOLDER_RE", "ROLES", "Paragraph", "Speech", "corpus_files", "decode_bytes", "find_placeholders",
            "heading_level", "parse_text", "read_corpus", "read_speech", "split_subpoints"]

@@ -65,8 +65,8 @@ class OutputExistsError(InputError):
 
 # PyYAML's problems, said in Chinese with the usual fix; anything else is shown as PyYAML says it.
 _YAML_ZH = [
-    (r"expected ',' or '\]', but got (.+)", "方括号 [ ] 里的列表没有正确结束（遇到 {0}），检查是否少了 ] 或逗号"),
-    (r"expected ',' or '\}', but got (.+)", "花括号 {{ }} 没有正确结束（遇到 {0}），检查是否少了 }} 或逗号"),
+    (r"expected ',' or '\]'", "方括号 [ ] 里的列表没有正确结束，检查是否少了 ] 或逗号"),
+    (r"expected ',' or '\}'", "花括号 {{ }} 没有正确结束，检查是否少了 }} 或逗号"),
     (r"mapping values are not allowed here", "这里不能出现“键: 值”：检查缩进，或给含冒号的文字加引号"),
     (r"found character '\\t' that cannot start any token", "YAML 不能用 Tab 缩进，请改用空格"),
     (r"could not find expected ':'", "缺少冒号“:”"),

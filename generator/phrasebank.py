@@ -216,6 +216,10 @@ def _source_line(path: Path, line: int | None) -> str | None:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
+# libyaml's loader gives the same nodes and marks, ten times faster: a render loads ~1,000 entries.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path) -> Node:
     """Parse ``path`` once into nodes and values; syntax errors become InputError with the line."""
     path = Path(path)
@@ -225,7 +229,7 @@ def load_yaml(path: Path) -> Node:
         raise InputError("文件不存在", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取（应为 UTF-8 文本）：{exc}", path=path) from None
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None

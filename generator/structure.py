@@ -129,7 +129,8 @@ def split_subpoints(text: str) -> list[str]:
     """Inline sub-points 一要…二要… / 一是…二是… / 第一…第二… as separate pieces, lead-in first.
 
     A run counts only when it starts at 一 and counts up by one, each marker opening a sentence or a
-    clause (three markers at least when a comma separates them), so 统一是 or a stray 二是 is never a cut. Pieces are split again until stable (nested runs).
+    clause (three markers at least when a comma separates them), so 统一是 or a stray 二是 is never a
+    cut. Pieces are split again until stable (nested runs).
     """
     if not _MARKER_RE.search(text):
         return [text]
@@ -215,13 +216,11 @@ def rejoin_wraps(lines: list[tuple[int, str]], width: int | None) -> list[tuple[
 
 
 # A paragraph never opens with a mark that closes or continues a clause.
-# A paragraph never opens with a mark that closes or continues a clause.
 _CONT_START_RE = re.compile(r"^[，、。；：！？）》」』”’]")
 _ITEM_START_RE = re.compile(rf"^(?:[（(]?\d{{1,2}}[.．、）)](?!\d)|[{NUM}]{{1,2}}(?:是|要|则)|其[{NUM}]|——|[①-⑳●■◆◇○·•▲★☆])")
 BODY_MARK_RE = re.compile(r"[。！？；]")
 _OPEN_END = "，、“‘（《「『—"
-_WRAP_MIN = 16
-_CLOSE_WITHIN = 12
+_WRAP_MIN, _CLOSE_WITHIN = 16, 12
 _INNER_MARK_RE = re.compile(r"[，、。；！？]")  # not ：, which headlines use (外媒热议：…)
 _WRAP_MAX = 120  # no hard-wrapped line is longer: a longer one is a paragraph that lost its full stop
 
@@ -245,7 +244,7 @@ def continues(prev: str, text: str, seg: int) -> bool:
     if _CONT_START_RE.match(text):
         return True
     end = prev[-1]
-    if end not in _OPEN_END and not _CJK_RE.match(end) and not (end.isascii() and end.isalnum()):
+    if end not in _OPEN_END + "*×%" and not _CJK_RE.match(end) and not (end.isascii() and end.isalnum()):
         return False  # a closing bracket or quote or a dash ends a line for good, unless a mark follows
     if len(text) > len(prev) + 30:
         return False  # a headline or heading without marks, then its paragraph

@@ -143,6 +143,77 @@ def test_hard_wrapped_variant(original):
     assert parse_text("\n".join(wrapped)).clean_text() == original
 
 
+def _short_wrap(text: str, width: int) -> list[str]:
+    """``text`` cut about every ``width`` characters, never right after a sentence mark or a closing quote
+    and never before a sub-point marker: the breaks a short file's rejoining must recognise."""
+    out, start = [], 0
+    while len(text) - start > width:
+        cut = start + width
+        while cut < len(text) and (text[cut - 1] in "。！？；：”）" or text[cut] in "一二三四五六七八九十（—第"):
+            cut += 1
+        out.append(text[start:cut])
+        start = cut
+    return [*out, text[start:]] if start < len(text) else out
+
+
+def test_short_hard_wrapped_variant(original):
+    # One paragraph wrapped into a few lines: too few for a wrap width, still rejoined.
+    lines = original.rstrip("\n").split("\n")
+    done = 0
+    for i, para in enumerate(lines):
+        wrapped = _short_wrap(para, 26)
+        if i < 2 or para[1:2] in ("、", "）") or not 2 <= len(wrapped) <= 5:
+            continue
+        text = "\n".join(lines[:i] + wrapped + lines[i + 1:])
+        assert parse_text(text).clean_text() == original, wrapped
+        done += 1
+    assert done >= 1
+
+
+QA_SHORT = """關於加強基層黨建工作的講話
+同志們：
+今年以來，各級黨組織認真落實上級部署，有序推進各項重點
+任務，成效明顯。這為我們做好下一步工作奠定了基礎，大家要
+珍惜成績、再接再厲，推動工作不斷邁上新台階。
+一、提高政治站位。一要加強學習，二要狠抓落實，三要強化擔當。
+第一，要層層傳導壓力（街道）。
+"""
+
+
+def test_short_traditional_gb18030_file_wraps_inline_points_and_ordinal_point(tmp_path, runner):
+    f = tmp_path / "short.txt"
+    f.write_bytes(QA_SHORT.encode("gb18030"))
+    speech = read_speech(f)
+    assert speech.title == "关于加强基层党建工作的讲话"
+    assert [(p.text, p.role, p.level, p.line) for p in speech.paragraphs] == [
+        ("同志们：", "salutation", None, 2),
+        ("今年以来，各级党组织认真落实上级部署，有序推进各项重点任务，成效明显。这为我们做好下一步工作奠定了基础，"
+         "大家要珍惜成绩、再接再厉，推动工作不断迈上新台阶。", "achievements", None, 3),
+        ("一、提高政治站位。", "section", 1, 6),
+        ("一要加强学习，", "point", None, 6), ("二要狠抓落实，", "point", None, 6), ("三要强化担当。", "point", None, 6),
+        ("第一，要层层传导压力（街道）。", "point", None, 7)]
+    assert parse_text(speech.clean_text()).clean_text() == speech.clean_text()
+    result = runner.invoke(cli, ["corpus", "show", "--json", str(f)])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["paragraphs"][-1] == {"text": "第一，要层层传导压力（街道）。", "role": "point",
+                                                          "level": None}
+
+
+def test_short_file_lines_that_end_without_a_mark_are_not_joined():
+    # A title and its date, agenda lines, short list lines, headlines, an unpunctuated heading.
+    lines = ["在全县基层党建工作会议上的讲话", "（2024年3月1日）", "同志们：", "会议议程", "首先，请县委副书记通报情况",
+             "今天的会议主要有三项内容，下面逐项进行。", "加强学习，提高素质", "狠抓落实，强化担当",
+             "调整国民经济的任务已经基本完成，国民经济已经全面好转，并将进入一个新的发展时期",
+             "周总理在讲到国民经济的成就的时候指出，我国的国民经济，经过一九五八年到一九六○年的大发展，"
+             "从一九六一年起，进入一个调整、巩固、充实、提高的时期。",
+             "外媒热议政府工作报告：中国的发展成就令人赞叹", "代表委员审议政府工作报告和十二五规划纲要",
+             "第一坚持把政治建设摆在首位持续筑牢对党忠诚的政治根基", "党的政治建设是党的根本性建设。"]
+    speech = parse_text("\n".join(lines))
+    assert speech.title == lines[0]
+    assert [p.text for p in speech.paragraphs] == lines[1:]
+    assert [p.text for p in speech.paragraphs if p.level == 1] == ["第一坚持把政治建设摆在首位持续筑牢对党忠诚的政治根基"]
+
+
 def test_cluttered_variant(original):
     title, rest = original.split("\n", 1)
     messy = (HEADER + title + "\n\n" + rest.replace("\n", "\n\n　　", 3).replace("，", ",", 5)

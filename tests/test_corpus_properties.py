@@ -26,7 +26,10 @@ FRAGMENTS = ["同志们：", "各位代表！", "一、提高站位", "（一）
              "１２３", ",", ":", "(", ")", "。", "　　", " ", "\n", "\n", "\n",
              "全区各级党组织坚持以习近平新时代中国特色社会", "主义思想为指导认真落实中央和省市区委关于基层",
              "(diào)", "（zhǒng）", "(hang2)", "<U+003C>", "<U+", "00A0>", "2．", "．5", "\t", "\u00a0",
-             "document.write(", "来源：新华网", "】", "”", "）"]
+             "document.write(", "来源：新华网", "】", "”", "）",
+             # broken lines a short file must rejoin, and comma-separated inline runs
+             "有序推进各项重点", "任务，成效明显。这为我们", "大家要", "一要加强学习，", "二要狠抓落实，", "三要强化担当，",
+             "第一，要层层传导压力。", "第二，", "“", "X"]
 structured = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
 
 
@@ -68,6 +71,10 @@ _TOKEN = re.compile(r"<U\+[0-9A-Fa-f]{4,6}>")
 # Repeats were dropped after the title was chosen, so the re-read joined a title broken over two lines.
 @example(":\n今天召开全市党组织书记抓基层党建工作述职\n:\n今天召开全市党组织书记抓基层党建工作述职\n"
          "在XX市党组织书记抓基层党建工作述职评议会议上的讲话\n同志们")
+# A short file broken mid-sentence, with an inline comma run and a 第一，要… sub-point.
+@example("关于加强基层党建工作的讲话\n同志们：\n今年以来，各级党组织认真落实上级部署，有序推进各项重点\n"
+         "任务，成效明显。这为我们做好下一步工作奠定了基础，大家要\n珍惜成绩、再接再厉，推动工作不断迈上新台阶。\n"
+         "一、提高政治站位。一要加强学习，二要狠抓落实，三要强化担当。\n第一，要层层传导压力（街道）。")
 def test_cleaning_is_idempotent_and_never_raises(text):
     once = clean(text)
     assert clean(once) == once
@@ -88,6 +95,13 @@ slices = st.lists(st.tuples(st.sampled_from(SOURCES or [""]), st.integers(0, 200
 def test_cleaning_real_fragments_is_idempotent(text):
     once = clean(text)
     assert clean(once) == once
+
+
+@pytest.mark.slow
+def test_every_real_file_reads_back_to_itself(seeds_dir, gwr_dir):
+    for path, speech in read_corpus([seeds_dir, gwr_dir]):
+        once = speech.clean_text()
+        assert parse_text(once).clean_text() == once, path.name
 
 
 @settings(max_examples=200, deadline=None)

@@ -88,7 +88,7 @@ def test_query_filters_and_sorts(tmp_path):
 
 
 @pytest.mark.parametrize("text, line, words", [
-    ("- id: a.b\n  category: point\n  text: [unclosed\n", 4, "YAML"),
+    ("- id: a.b\n  category: point\n  text: [unclosed\n", 3, "YAML"),  # the line where [ was left open
     ("- id: a.b\n  category: pointy\n  text: 一要\n", 2, "类别"),
     ("- id: a.b\n  category: point\n", 1, "text"),
     ("- id: a.b\n  category: point\n  text: 一要\n  colour: red\n", 4, "colour"),
@@ -156,4 +156,4 @@ def test_phrases_cli_reports_bad_yaml(runner, tmp_path):
     write(tmp_path, "bad.yaml", "- id: a.b\n  category: point\n  text: [oops\n")
     result = runner.invoke(cli, ["phrases", "--phrases", str(tmp_path)])
     assert result.exit_code == 2
-    assert "bad.yaml" in result.output and "第4行" in result.output
+    assert "bad.yaml" in result.output and "第3行" in result.output  # where the [ was left open

@@ -143,3 +143,13 @@ def test_strict_fails_on_remaining_errors(runner, tmp_path):
 def test_usage_errors_are_in_chinese(runner, args, message):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_render_never_imports_the_miner(tmp_path):
+    """Drafting and writing use the mined phrasebank; they never load jieba or the miner."""
+    code = ("import sys; from generator.render import render_command; "
+            f"render_command({str(EXAMPLES / 'shuzhi_speech.yaml')!r}, {str(tmp_path / 'd.docx')!r}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jieba',) or m in "
+            "('generator.mining', 'generator.extract', 'generator.segment')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[]"
