@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
                                 split_runaway, to_simplified)
 from generator.errors import InputError
+from generator.fsutil import read_input
 from generator.structure import (BODY_MARK_RE, PLACEHOLDER_RE, continues, find_placeholders, glue, heading_level,
                                  is_salutation, rejoin_wraps, role_of, split_runin_heading, split_subpoints,
                                  split_title, title_like, wrap_width)
@@ -248,17 +249,7 @@ def parse_text(text: str, name: str = "<text>") -> Speech:
 def read_speech(path) -> Speech:
     """Read one corpus file. Raises InputError when it is missing, empty, binary or undecodable."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("文件不存在", path=p)
-    if p.is_dir():
-        raise InputError("这是一个文件夹，请给出文件", path=p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取：{exc.strerror or exc}", path=p) from exc
-    if not data.strip():
-        raise InputError("文件为空", path=p)
-    speech = parse_text(decode_bytes(data, str(p)), p.name)
+    speech = parse_text(decode_bytes(read_input(p), str(p)), p.name)
     if not speech.title and not speech.paragraphs:
         raise InputError("文件中没有可用的讲话正文（清洗后为空）", path=p)
     return speech

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import InputError
+from generator.fsutil import read_input
 
 SUFFIXES = (".txt", ".md", ".docx")
 
@@ -28,16 +29,7 @@ def read_draft(path) -> list[str]:
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"不支持的文件类型“{p.suffix or '无扩展名'}”，请给出 .docx、.md 或 .txt 文件", path=p)
-    if not p.exists():
-        raise InputError("文件不存在", path=p)
-    if not p.is_file():
-        raise InputError("这不是一个文件", path=p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}", path=p) from None
-    if not data.strip():
-        raise InputError("文件是空的", path=p)
+    data = read_input(p)
     if suffix == ".docx":
         lines = _docx_lines(p)
     else:

@@ -58,3 +58,19 @@ def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) ->
             pass
         raise
     return p
+
+
+def read_input(path) -> bytes:
+    """The bytes of an input file. Raises InputError when it is missing, a folder, unreadable or empty."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("文件不存在", path=p)
+    if p.is_dir():
+        raise InputError("这是一个文件夹，请给出文件", path=p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取：{os_reason(exc)}", path=p) from None
+    if not data.strip():
+        raise InputError("文件是空的", path=p)
+    return data
