@@ -3,85 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from generator.errors import SpeechgenError
+from generator.errors import InputError, SpeechgenError
+from generator.usage import Group
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class UserError(click.ClickException):
-    """Raised to show a domain error as a message and exit with its code; no traceback."""
-
-    def __init__(self, err: SpeechgenError):
-        super().__init__(err.format())
-        self.exit_code = err.exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
-
-
-# click's own usage errors, in the users' language (the rest of click's messages are for developers).
-_USAGE_ZH = [
-    (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s+\(?Did you mean (?:one of: )?(.+?)\?\)?)?$",
-     lambda m: f"没有选项 {m[1]}" + (f"，是否想写 {m[2].replace(chr(39), '')}？" if m[2] else "")),
-    (r"^No such command '(.+?)'\.$", lambda m: f"没有命令 {m[1]}"),
-    (r"^Missing argument '(.+?)'\.$", lambda m: f"缺少参数 {m[1]}"),
-    (r"^Missing option '(.+?)'\.$", lambda m: f"缺少选项 {m[1]}"),
-    (r"^Option '(.+?)' requires an argument\.$", lambda m: f"选项 {m[1]} 后面要给一个值"),
-    (r"^Got unexpected extra arguments? \((.*)\)$", lambda m: f"多余的参数：{m[1]}"),
-    (r"^Invalid value for '([^']+)'(?: / '[^']+')*: '?(.*?)'? is not a valid integer\.$", lambda m: f"{m[1]} 应为整数，而不是“{m[2]}”"),
-    (r"^Invalid value for '([^']+)'(?: / '[^']+')*: (-?\d+) is not in the range (.+?)\.$",
-     lambda m: f"{m[1]} 的值 {m[2]} 超出范围（{m[3].replace('<=x<=', '–').replace('x>=', '≥').replace('x<=', '≤')}）"),
-    (r"^Invalid value for '([^']+)'(?: / '[^']+')*: (.*)$", lambda m: f"{m[1]} 的值无效：{m[2]}"),
-]
-
-
-def usage_zh(message: str) -> str:
-    for pattern, render in _USAGE_ZH:
-        m = re.match(pattern, message.strip(), re.S)
-        if m:
-            return render(m)
-    return message
-
-
-class Group(click.Group):
-    """Turns every domain error, and any unexpected one, into a message: no traceback reaches users."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as err:
-            where = err.ctx.command_path if err.ctx else (prog_name or "speechgen")
-            click.echo(f"错误：{usage_zh(err.format_message())}\n（用法见 {where} -h）", err=True)
-            rv = 2
-        except click.ClickException as err:
-            err.show()
-            rv = err.exit_code
-        except click.Abort:
-            click.echo("已中止。", err=True)
-            rv = 1
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except SpeechgenError as err:
-            raise UserError(err) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:
-            sys.exit(0)
-        except Exception as exc:  # last resort: keep the promise of no traceback
-            click.echo(f"错误：内部错误（{type(exc).__name__}: {exc}）。请把命令和输入文件一并报告给维护者。",
-                       err=True)
-            sys.exit(70)
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
@@ -180,10 +110,12 @@ def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) 
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def phrases(category, theme, search, phrase_dirs, as_json) -> None:
     """浏览短语库：类别、主题、出处。"""
-    from generator.phrasebank import load_phrasebank
+    from generator.phrasebank import load_phrasebank, load_themes
 
     bank = load_phrasebank(list(phrase_dirs))
     entries = bank.query(category=category, theme=theme, search=search)
+    if theme and not entries and theme not in load_themes():
+        raise InputError(f"没有“{theme}”这个主题；可用的主题：{'、'.join(load_themes())}", key="--theme")
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return

@@ -27,6 +27,8 @@ def read_draft(path) -> list[str]:
     """
     p = Path(path)
     suffix = p.suffix.lower()
+    if p.is_dir():
+        raise InputError("这是一个文件夹，请给出一份讲话稿（.docx、.md 或 .txt）", path=p)
     if suffix not in SUFFIXES:
         raise InputError(f"不支持的文件类型“{p.suffix or '无扩展名'}”，请给出 .docx、.md 或 .txt 文件", path=p)
     data = read_input(p)

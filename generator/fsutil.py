@@ -23,10 +23,10 @@ def os_reason(exc: OSError) -> str:
 def check_writable(path: str | Path, force: bool) -> Path:
     """Return ``path`` as a Path, raising OutputExistsError when it exists and ``force`` is off."""
     p = Path(path)
+    if p.is_dir():
+        raise InputError("输出路径是一个文件夹，请给出文件名", path=p)
     if p.exists() and not force:
         raise OutputExistsError("文件已存在，未覆盖；如需覆盖请加 --force", path=p)
-    if p.exists() and p.is_dir():
-        raise InputError("输出路径是一个文件夹，请给出文件名", path=p)
     return p
 
 

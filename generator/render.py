@@ -78,8 +78,8 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         if to_stdout:
             raise InputError("--each 需要用 -o 指定输出文件夹", key="-o")
         folder = Path(out)
-        if folder.exists() and not folder.is_dir():
-            raise InputError("--each 的输出应为文件夹", path=folder)
+        if (folder.exists() and not folder.is_dir()) or folder.suffix.lower() in FORMATS:
+            raise InputError("--each 的输出应为文件夹（每位述职人一份 .docx）", path=folder)
         fmt = ".docx"
         jobs = [(folder / f"{i + 1:02d}_{_safe_name(r.name)}{fmt}", [i]) for i, r in enumerate(config.reporters)]
     else:

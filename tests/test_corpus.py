@@ -78,6 +78,27 @@ def test_seed_004_title_and_rejoined_paragraphs(seeds_dir):
     assert texts[1].endswith("并提出了下一步工作思路和举措。下面，我结合大家的述职情况和平时掌握的情况，对全区基层党建工作进行点评。")
 
 
+# Paragraphs of 200 characters: far longer than seed 004's wrap width, so finished paragraphs.
+LONG_PARAS = [
+    ("各级党组织要把抓好基层党建作为最大的政绩，书记要亲自抓、负总责，班子成员要落实一岗双责，"
+     "形成一级抓一级、层层抓落实的工作格局。" * 4)[:199] + "。",
+    ("要坚持问题导向，对照述职评议中指出的问题，逐条制定整改措施，明确整改时限和责任人，"
+     "做到问题不解决不放过、整改不到位不放过。" * 4)[:199] + "。",
+]
+
+
+def test_seed_004_wrapped_lines_mixed_with_long_paragraphs(seeds_dir):
+    # A long line ending with 。 is a finished paragraph: the wrapped paragraph after it is not joined to it.
+    src = seed_file("004").read_text(encoding="utf-8").split("\n")
+    at = src.index("同志们:") + 1
+    heading = src.index("一、肯定成绩，坚定基层党建工作信心")
+    mixed = src[:at] + LONG_PARAS + src[at:heading] + LONG_PARAS[:1] + src[heading:]
+    texts = [p.text for p in parse_text("\n".join(mixed)).paragraphs]
+    plain = [p.text for p in read_speech(seed_file("004")).paragraphs]
+    assert all(len(p) == 200 for p in LONG_PARAS)
+    assert texts == plain[:1] + LONG_PARAS + plain[1:2] + LONG_PARAS[:1] + plain[2:]
+
+
 def test_seed_000_unpunctuated_ordinal_headings(seeds_dir):
     speech = read_speech(seed_file("000"))
     assert speech.title == "在XX市党组织书记抓基层党建工作述职评议会议上的讲话"

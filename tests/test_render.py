@@ -153,3 +153,26 @@ def test_render_never_imports_the_miner(tmp_path):
             "('generator.mining', 'generator.extract', 'generator.segment')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_each_wants_a_folder_not_a_file_name(runner, tmp_path):
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "dianping.yaml"), "-o", str(tmp_path / "x.md"), "--each"])
+    assert result.exit_code == 2 and "文件夹" in result.stderr and not (tmp_path / "x.md").exists()
+
+
+def test_each_is_only_for_dianping(runner, tmp_path):
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(tmp_path / "d"), "--each"])
+    assert result.exit_code == 2 and "--each 只用于点评" in result.stderr
+
+
+def test_config_is_never_its_own_output(runner, tmp_path):
+    cfg = tmp_path / "c.md"
+    cfg.write_text((EXAMPLES / "shuzhi_speech.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(cfg), "-o", str(cfg), "--force"])
+    assert result.exit_code == 2 and "配置文件本身" in result.stderr
+    assert cfg.read_text(encoding="utf-8").startswith("# 示例")
+
+
+def test_output_folder_is_named_as_such(runner, tmp_path):
+    result = runner.invoke(cli, ["init", "dianping", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "文件夹" in result.stderr
