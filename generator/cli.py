@@ -159,12 +159,13 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
 @click.option("--style", "style_path", type=click.Path(path_type=Path), help="版式 YAML（字体、字号、页码位置）。")
 @click.option("--each", is_flag=True, help="点评：每位述职人单独成文，输出到 -o 指定的文件夹。")
 @click.option("--strict", is_flag=True, help="检查发现错误时以退出码 1 结束。")
-def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, each, strict) -> None:
+@click.option("--sources", is_flag=True, help="另写一份“出处”文件（OUT.sources.md）：每段每句来自模板、配置还是短语库及其语料行号。")
+def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, each, strict, sources) -> None:
     """按配置生成讲话稿草稿。"""
     from generator.render import render_command
 
     result = render_command(config, out, seed=seed, force=force, template_dirs=list(template_dirs),
-                            phrase_dirs=list(phrase_dirs), style_path=style_path, each=each)
+                            phrase_dirs=list(phrase_dirs), style_path=style_path, each=each, sources=sources)
     if result.stdout_text is not None:
         click.echo(result.stdout_text, nl=False)
     for line in result.summary_lines:

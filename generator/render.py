@@ -64,7 +64,7 @@ def _safe_name(name: str) -> str:
 
 
 def render_command(config_path, out: str, *, seed=None, force=False, template_dirs=(), phrase_dirs=(),
-                   style_path=None, each=False) -> RenderResult:
+                   style_path=None, each=False, sources=False) -> RenderResult:
     """Everything ``speechgen render`` does, minus printing."""
     packs = find_packs(template_dirs)  # a bad --templates folder is reported as such, before the config
     config = load(config_path, template_dirs)
@@ -101,14 +101,49 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters)
         data = serialize(draft, fmt, style)
         if path is None:
-            result.stdout_text = data.decode("utf-8")
+            result.stdout_text = data.decode("utf-8") + (f"\n{provenance(draft, bank)}" if sources else "")
         else:
             atomic_write(path, data, force=force)
             result.outputs.append(path)
+            if sources:
+                side = path.with_name(path.name + ".sources.md")
+                atomic_write(side, provenance(draft, bank), force=force)
+                result.outputs.append(side)
         result.drafts.append(draft)
         result.summary_lines.append(summary_line(draft, path))
         result.errors += _check(draft, config, result.summary_lines)
     return result
+
+
+def provenance(draft: Draft, bank) -> str:
+    """Where every stretch of the draft came from: template, config key, or phrasebank entry and the
+    corpus lines it was mined from. One section a paragraph, in reading order."""
+    out = [f"# 出处：{draft.title}", ""]
+    for i, block in enumerate(draft.blocks, 1):
+        out.append(f"## 第{i}段")
+        for span in block.spans:
+            text = span.text if len(span.text) <= 40 else span.text[:38] + "……"
+            where = _source_zh(span.source, bank)
+            out.append(f"- {text} ← {where}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _source_zh(source: str, bank) -> str:
+    kind, _, ref = source.partition(":")
+    if kind == "phrase":
+        entry = bank.get(ref)
+        if entry is None:
+            return f"短语库 {ref}"
+        origin = "；".join(entry.sources[:3]) + ("…" if len(entry.sources) > 3 else "") if entry.sources else "手写条目"
+        return f"短语库 {ref}（{entry.category}，{origin}）"
+    if kind == "config":
+        return f"配置项 {ref}"
+    if kind == "curated":
+        return f"手写资料 {ref}"
+    if kind == "placeholder":
+        return "待补（配置中缺少这项事实）"
+    return f"模板 {ref}" if ref else "模板"
 
 
 def summary_line(draft: Draft, path: Path | None) -> str:

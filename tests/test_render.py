@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -176,3 +177,14 @@ def test_config_is_never_its_own_output(runner, tmp_path):
 def test_output_folder_is_named_as_such(runner, tmp_path):
     result = runner.invoke(cli, ["init", "dianping", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "文件夹" in result.stderr
+
+
+def test_sources_lists_where_every_stretch_came_from(runner, tmp_path):
+    out = tmp_path / "d.md"
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(out), "--sources"])
+    assert result.exit_code == 0, result.output
+    side = (tmp_path / "d.md.sources.md").read_text(encoding="utf-8")
+    assert "← 配置项 achievements[0]" in side and "← 模板 shuzhi_speech/speech.j2" in side
+    assert "（point，手写条目）" in side or "（point，0" in side
+    assert re.search(r"短语库 \w+\.\d{4}（\w+，\d{3}_[0-9a-f]+\.txt:\d+", side)  # mined: file:line
+    assert side.count("## 第") == len(compose(load(EXAMPLES / "shuzhi_speech.yaml")).blocks)  # every paragraph
