@@ -24,6 +24,12 @@ _FULL_DOT_RE = re.compile(r"(?<=\d)\uff0e(?=\d)")
 # Scraped pages separate paragraphs inside one physical line by a run of ideographic spaces (gwr 2014).
 _PARA_SEP_RE = re.compile(r"(?<=\S)[\u3000\u00a0]{2,}(?=\S)")
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJKISH}])\s+|\s+(?=[{_CJKISH}])")
+# Some sources set every digit apart: gwr 1998 "1 9 9 7 年", "1 1 ％"; gwr 1954–1982 "1 9 5 4 0 9 2 4".
+_SPACED_RUN_RE = re.compile(r"(?<![\dA-Za-z])\d(?: \d(?!\d))+")
+_PERCENT_SPACE_RE = re.compile(r"(?<=\d) (?=[%％‰])")
+_DOTS = ".．"
+# What follows a number and never a list: percent signs, units and measure words (all gwr 1998 has).
+_UNITS = "%％‰年月日时个亿万千百元岁人名家项次件条吨米公平倍多余天周届期位户所座台"
 
 # A gloss is romanised pinyin (tone marks or tone digits) in brackets right after an ideograph.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -165,11 +171,36 @@ def is_clutter(line: str) -> bool:
     return len(line) <= _CLUTTER_MAX and bool(_CLUTTER_LINE_RE.search(line))
 
 
+def _spaced_number(m: re.Match) -> str:
+    """A run of single digits one space apart, closed up when it is one number spaced out by its source.
+
+    It is one when a unit, a percent sign or a decimal point follows it (1 9 9 7年, 1 2 月, 1 1 %, 1 5.3,
+    0.0 6), or when it has four digits or more that do not count up by one (1 9 5 4 0 9 2 4). Otherwise
+    it is a list of numbers (按1 2 3排列, a pager's 1 2 3 4 5) and keeps its spaces.
+    """
+    s, a, b = m.string, m.start(), m.end()
+    digits = m.group(0)[::2]
+    after = s[b:b + 2]
+    nxt = after.lstrip(" ")[:1]  # only a percent sign is still a space away: squeezing took the rest
+    unit = nxt != "" and nxt in _UNITS
+    # The fraction of a spaced decimal (1 5.3, 0.0 6); two decimals either side (1.5 2.5) are a list.
+    decimal = ((len(after) == 2 and after[0] in _DOTS and after[1].isdigit())
+               != (a >= 2 and s[a - 1] in _DOTS and s[a - 2].isdigit()))
+    counting = all(int(y) == int(x) + 1 for x, y in zip(digits, digits[1:]))
+    return digits if unit or decimal or len(digits) >= 4 and not counting else m.group(0)
+
+
 def squeeze_spaces(line: str) -> str:
-    """Strip, drop spaces next to Chinese text (政 府 工 作 → 政府工作), collapse the rest."""
+    """Strip, drop spaces next to Chinese text (政 府 工 作 → 政府工作), collapse the rest.
+
+    Digits spaced out by the source are closed up (1 9 9 7 年 → 1997年, 1 1 % → 11%), lists of
+    numbers (1 2 3) are not: see _spaced_number.
+    """
     line = " ".join(line.split())
     if " " in line:
         line = _CJK_SPACE_RE.sub("", line)
+        if " " in line:
+            line = _PERCENT_SPACE_RE.sub("", _SPACED_RUN_RE.sub(_spaced_number, line))
     return line
 
 

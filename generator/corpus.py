@@ -12,9 +12,9 @@ from generator.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutt
                                 split_runaway, to_simplified)
 from generator.errors import InputError
 from generator.fsutil import read_input
-from generator.structure import (BODY_MARK_RE, PLACEHOLDER_RE, continues, find_placeholders, glue, heading_level,
-                                 is_salutation, rejoin_wraps, role_of, split_runin_heading, split_subpoints,
-                                 split_title, title_like, wrap_width)
+from generator.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, role_of,
+                                 split_runin_heading, split_subpoints, split_title, title_like)
+from generator.wraps import BODY_MARK_RE, continues, glue, rejoin_wraps, wrap_width
 
 __all__ = ["PLACEHOLDER_RE", "ROLES", "Paragraph", "Speech", "corpus_files", "decode_bytes", "find_placeholders",
            "heading_level", "parse_text", "read_corpus", "read_speech", "split_subpoints"]
@@ -155,7 +155,7 @@ def _split(blocks: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _join_broken(pieces: list[tuple[int, str]], segs: list[int]) -> tuple[list[tuple[int, str]], list[int]]:
-    """Paragraphs broken mid-sentence joined (see structure.continues), joined ones cleaned and cut again.
+    """Paragraphs broken mid-sentence joined (see wraps.continues), joined ones cleaned and cut again.
 
     ``segs`` holds each paragraph's last physical line length. Nothing before the body (the
     salutation or the first sentence mark) is joined, so a title stays alone.

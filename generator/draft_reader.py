@@ -54,7 +54,8 @@ def text_lines(text: str) -> list[str]:
     A hard-wrapped text (lines cut at one width, as copied from a PDF) is read as the corpus reader
     reads it: its physical lines joined into paragraphs, a title broken over two lines rejoined.
     """
-    from generator.structure import rejoin_wraps, split_title, wrap_width
+    from generator.structure import split_title
+    from generator.wraps import rejoin_wraps, wrap_width
 
     numbered = [(no, s) for no, s in enumerate((line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()), 1) if s]
     width = wrap_width([s for _, s in numbered])

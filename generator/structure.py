@@ -1,11 +1,9 @@
-"""Speech structure from cleaned lines: hard wraps, title, salutation, heading levels, sub-points, roles."""
+"""Speech structure from cleaned lines: title, salutation, heading levels, sub-points, placeholders, roles."""
 
 from __future__ import annotations
 
 import re
-from statistics import median
-
-from generator.cleaning import CJK, ends_sentence
+from generator.cleaning import CJK
 
 NUM = "一二三四五六七八九十"
 _DIGITS = {c: i for i, c in enumerate(NUM[:9], 1)}
@@ -37,7 +35,6 @@ PLACEHOLDER_RE = re.compile(
     r"(?<![A-Za-z])X(?=[余多个名人条批次万亿千百家项处所支场户位元%])")
 _PLACE_AFTER_RE = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|日报|公司|集团|党委|党组|局|委)")
 
-_CJK_RE = re.compile(f"[{CJK}]")
 _TITLE_END_RE = re.compile(r"(?:讲话|点评|发言|致辞|报告|提纲|讲稿|总结|意见|通知|决定|方案|纪要|主持词)$")
 
 
@@ -96,6 +93,15 @@ def split_runin_heading(text: str) -> list[str]:
 
 def is_salutation(line: str) -> bool:
     return bool(SALUTATION_RE.match(line))
+
+
+_ITEM_START_RE = re.compile(rf"^(?:[（(]?\d{{1,2}}[.．、）)](?!\d)|[{NUM}]{{1,2}}(?:是|要|则)|其[{NUM}]|——|[①-⑳●■◆◇○·•▲★☆])")
+
+
+def opens_item(line: str) -> bool:
+    """True when ``line`` starts a heading, a list item or a sub-point, whatever its length."""
+    return bool(_ITEM_START_RE.match(line) or _L1_RE.match(line) or _L2_RE.match(line)
+                or (_L1_ORD_RE.match(line) and not _ORD_WORD_RE.match(line)))
 
 
 def _markers(text: str) -> list[tuple[int, int]]:
@@ -160,22 +166,6 @@ def find_placeholders(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """The line width of a hard-wrapped (PDF-extracted) text, or None when lines are paragraphs.
-
-    Wrapped text has most of its lines unfinished and of nearly one length; distinct lines are
-    counted so that a page repeated by a scraper does not pass for a wrapped one.
-    """
-    distinct = [t for t in dict.fromkeys(lines) if len(t) >= 10]
-    cand = [len(t) for t in distinct if not ends_sentence(t) and heading_level(t) is None]
-    if len(cand) < 6:
-        return None
-    w = median(cand)
-    near = sum(1 for n in cand if abs(n - w) <= max(2, 0.1 * w))
-    ok = w >= 12 and near >= 6 and near * 10 >= 6 * len(cand) and near * 10 >= 4 * len(distinct)
-    return int(w) if ok else None
-
-
 def title_like(line: str) -> bool:
     """True when ``line`` could be a title: short, one phrase, no sentence or clause mark at its end."""
     return (len(line) <= 60 and heading_level(line) is None and not is_salutation(line)
@@ -193,73 +183,6 @@ def split_title(lines: list[tuple[int, str]]) -> tuple[str, int, list[tuple[int,
             and not _TITLE_END_RE.search(title) and len(title) + len(nxt) <= 60):
         title, rest = title + nxt, lines[2:]
     return title, no, rest
-
-
-def rejoin_wraps(lines: list[tuple[int, str]], width: int | None) -> list[tuple[int, str]]:
-    """Physical lines of a hard-wrapped text joined into paragraphs; headings and salutation stay alone."""
-    if not width:
-        return lines
-    out: list[tuple[int, str]] = []
-    last, last_no = "", 0  # the last physical line added to out[-1]; a blank line between never joins
-    for no, text in lines:
-        # A full-width line ending a sentence is still a wrap: paragraphs rarely end flush right.
-        unfinished = len(last) >= width if ends_sentence(last) else len(last) >= 0.6 * width
-        if out and last and no == last_no + 1 and unfinished \
-                and heading_level(out[-1][1]) is None and not is_salutation(out[-1][1]) \
-                and heading_level(text) is None and not is_salutation(text):
-            prev_no, prev = out[-1]
-            out[-1] = (prev_no, prev + glue(prev, text) + text)
-        else:
-            out.append((no, text))
-        last, last_no = text, no
-    return out
-
-
-# A paragraph never opens with a mark that closes or continues a clause.
-_CONT_START_RE = re.compile(r"^[，、。；：！？）》」』”’]")
-_ITEM_START_RE = re.compile(rf"^(?:[（(]?\d{{1,2}}[.．、）)](?!\d)|[{NUM}]{{1,2}}(?:是|要|则)|其[{NUM}]|——|[①-⑳●■◆◇○·•▲★☆])")
-BODY_MARK_RE = re.compile(r"[。！？；]")
-_OPEN_END = "，、“‘（《「『—"
-_WRAP_MIN, _CLOSE_WITHIN = 16, 12
-_INNER_MARK_RE = re.compile(r"[，、。；！？]")  # not ：, which headlines use (外媒热议：…)
-_WRAP_MAX = 120  # no hard-wrapped line is longer: a longer one is a paragraph that lost its full stop
-
-
-def _opens_item(line: str) -> bool:
-    """True when ``line`` starts a heading, a list item or a sub-point, whatever its length."""
-    return bool(_ITEM_START_RE.match(line) or _L1_RE.match(line) or _L2_RE.match(line)
-                or (_L1_ORD_RE.match(line) and not _ORD_WORD_RE.match(line)))
-
-
-def continues(prev: str, text: str, seg: int) -> bool:
-    """True when paragraph ``prev`` stops mid-sentence and ``text`` carries it on (a hard wrap).
-
-    ``seg`` is the length of the last physical line in ``prev``. Only the body is meant: the caller
-    never joins before the salutation or the first sentence mark, so a title stays alone.
-    """
-    if heading_level(prev) is not None or is_salutation(prev) or ends_sentence(prev):
-        return False
-    if is_salutation(text) or _opens_item(text) or seg > _WRAP_MAX:
-        return False
-    if _CONT_START_RE.match(text):
-        return True
-    end = prev[-1]
-    if end not in _OPEN_END + "*×%" and not _CJK_RE.match(end) and not (end.isascii() and end.isalnum()):
-        return False  # a closing bracket or quote or a dash ends a line for good, unless a mark follows
-    if len(text) > len(prev) + 30:
-        return False  # a headline or heading without marks, then its paragraph
-    if len(text) < 12 and text[-1] not in "，、" and not ends_sentence(text):
-        return False  # a caption, then a title
-    # Titles, headlines, agenda and list lines also stop without a mark: only a clause mark or an
-    # opening one at the end, or a line as long as a printed one that is either cut by marks already
-    # or whose clause the next line closes within a few words, is taken for a break.
-    return end in _OPEN_END or len(prev) >= _WRAP_MIN and bool(_INNER_MARK_RE.search(prev)
-                                                               or _INNER_MARK_RE.search(text[:_CLOSE_WITHIN]))
-
-
-def glue(prev: str, text: str) -> str:
-    """What goes between two halves of a wrapped line: a space only between two Latin words."""
-    return " " if prev[-1].isascii() and prev[-1].isalpha() and text[0].isascii() and text[0].isalpha() else ""
 
 
 _POINT_RE = re.compile(rf"^(?:[{NUM}]{{1,2}}(?:是要|是|要|则)|第[{NUM}]{{1,2}}(?:是|，|、)|其[{NUM}](?:是|，))")

@@ -56,6 +56,32 @@ def test_widths_tokens_and_spaces():
     assert squeeze_spaces("整合辖区各类党建 资源 ，Word Press") == "整合辖区各类党建资源，Word Press"
 
 
+@pytest.mark.parametrize("raw, out", [
+    # numbers whose digits the source spaced out (gwr 1998, gwr 1954–1982)
+    ("1 9 9 7 年国内生产总值达到7 4 7 7 2 亿元", "1997年国内生产总值达到74772亿元"),
+    ("平均每年增长1 1 ％，粮食1 0 0 0 万吨以上", "平均每年增长11％，粮食1000万吨以上"),
+    ("增长1 5 ．3 ％，下降到1 0 ．0 6 ‰", "增长15.3%，下降到10.06‰"),
+    ("增长8.8 %", "增长8.8%"),
+    ("1 9 9 8 年3 月5 日，为期3 0 天", "1998年3月5日，为期30天"),
+    ("（《人民日报》1 9 5 5 0 7 0 8）", "（《人民日报》19550708）"),
+    ("缔结国际条约1 8 7 个", "缔结国际条约187个"),
+    # separate numbers stay apart: a list counting up, numbers of several digits, two decimals
+    ("按 1 2 3 排列", "按1 2 3排列"), ("第 1 2 3 4 5", "第1 2 3 4 5"), ("12 13 14", "12 13 14"),
+    ("8 30", "8 30"), ("1.5 2.5", "1.5 2.5"), ("Windows 7 8", "Windows 7 8"),
+])
+def test_spaced_digits_closed_up(raw, out):
+    assert clean_line(raw) == out
+    assert clean_line(out) == out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("0123456789 ．.%％‰年元，a"), max_size=40))
+def test_squeezing_digits_and_spaces_is_idempotent(text):
+    once = squeeze_spaces(text)
+    assert squeeze_spaces(once) == once
+    assert once.replace(" ", "") == "".join(text.split())  # only spaces ever go
+
+
 @pytest.mark.parametrize("line", [
     "本文标题:县委书记在调研基层党建工作座谈会上的讲话提纲",
     "链接地址:http://specficcolloquium.com//index/article/detail/detail_id/405624.html",

@@ -84,6 +84,8 @@ LONG_PARAS = [
      "形成一级抓一级、层层抓落实的工作格局。" * 4)[:199] + "。",
     ("要坚持问题导向，对照述职评议中指出的问题，逐条制定整改措施，明确整改时限和责任人，"
      "做到问题不解决不放过、整改不到位不放过。" * 4)[:199] + "。",
+    ("要坚持抓基层、打基础，持续整顿软弱涣散党组织，选优配强带头人，推动党建工作与中心工作深度融合，"
+     "以高质量党建引领高质量发展。" * 4)[:199] + "。",
 ]
 
 
@@ -91,12 +93,19 @@ def test_seed_004_wrapped_lines_mixed_with_long_paragraphs(seeds_dir):
     # A long line ending with 。 is a finished paragraph: the wrapped paragraph after it is not joined to it.
     src = seed_file("004").read_text(encoding="utf-8").split("\n")
     at = src.index("同志们:") + 1
-    heading = src.index("一、肯定成绩，坚定基层党建工作信心")
-    mixed = src[:at] + LONG_PARAS + src[at:heading] + LONG_PARAS[:1] + src[heading:]
+    body = src.index("一、肯定成绩,坚定基层党建工作信心") + 1
+    mixed = src[:at] + LONG_PARAS[:2] + src[at:body] + LONG_PARAS[2:] + src[body:]
     texts = [p.text for p in parse_text("\n".join(mixed)).paragraphs]
     plain = [p.text for p in read_speech(seed_file("004")).paragraphs]
     assert all(len(p) == 200 for p in LONG_PARAS)
-    assert texts == plain[:1] + LONG_PARAS + plain[1:2] + LONG_PARAS[:1] + plain[2:]
+    assert texts == plain[:1] + LONG_PARAS[:2] + plain[1:3] + LONG_PARAS[2:] + plain[3:]
+
+
+def test_gwr_1998_digits_spaced_by_the_source_are_closed_up(gwr_dir):
+    text = read_speech(gwr_dir / "1998.txt").clean_text()
+    assert "1997年国内生产总值达到74772亿元，按可比价格计算，平均每年增长11%。" in text
+    assert "人口自然增长率下降到10.06‰" in text and "关于1998年政府工作的建议" in text
+    assert not re.search(r"\d \d|\d [%‰]", text)
 
 
 def test_seed_000_unpunctuated_ordinal_headings(seeds_dir):

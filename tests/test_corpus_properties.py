@@ -29,7 +29,9 @@ FRAGMENTS = ["同志们：", "各位代表！", "一、提高站位", "（一）
              "document.write(", "来源：新华网", "】", "”", "）",
              # broken lines a short file must rejoin, and comma-separated inline runs
              "有序推进各项重点", "任务，成效明显。这为我们", "大家要", "一要加强学习，", "二要狠抓落实，", "三要强化担当，",
-             "第一，要层层传导压力。", "第二，", "“", "X"]
+             "第一，要层层传导压力。", "第二，", "“", "X",
+             # digits the source spaced out, and lists of numbers that stay apart
+             "1 9 9 7 年", "1 1 ％", "1 5 ．3 ％", "0 ．0 6 ‰", "1 2 3", "7 4 7 7 2 亿元", "1.5 2.5", " 1", "2 "]
 structured = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
 
 
@@ -84,7 +86,8 @@ def test_cleaning_is_idempotent_and_never_raises(text):
 # Slices of the real files, glued together: wraps, glosses, footers and scraped pages cut anywhere.
 SOURCES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else []
 if GWR.is_dir():
-    SOURCES += [(GWR / "2010.txt").read_text(encoding="utf-8")[:20000], (GWR / "2014.txt").read_text(encoding="utf-8")]
+    SOURCES += [(GWR / "2010.txt").read_text(encoding="utf-8")[:20000], (GWR / "2014.txt").read_text(encoding="utf-8"),
+                (GWR / "1998.txt").read_text(encoding="utf-8")[:20000]]  # digits spaced out: 1 9 9 7 年
 slices = st.lists(st.tuples(st.sampled_from(SOURCES or [""]), st.integers(0, 20000), st.integers(0, 3000)).map(
     lambda t: t[0][t[1]:t[1] + t[2]]), min_size=1, max_size=4).map("\n".join)
 

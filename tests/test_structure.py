@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.structure import (PLACEHOLDER_RE, cn_number, continues, find_placeholders, heading_level,
-                                 rejoin_wraps, role_of, split_runin_heading, split_subpoints, split_title, wrap_width)
+from generator.structure import (PLACEHOLDER_RE, cn_number, find_placeholders, heading_level, role_of,
+                                 split_runin_heading, split_subpoints, split_title)
+from generator.wraps import continues, rejoin_wraps, wrap_width
 
 
 @pytest.mark.parametrize("line, level", [
@@ -116,6 +117,18 @@ def test_wrap_width_and_rejoin():
     out = rejoin_wraps(list(enumerate(lines, 1)), width)
     assert [text for _, text in out] == [PARA_A, "（一）政治建设持续加强，引领作用更加凸显", PARA_B]
     assert [no for no, _ in out] == [1, len(wrap(PARA_A)) + 1, len(wrap(PARA_A)) + 2]
+
+
+def test_rejoin_never_joins_across_a_line_far_wider_than_the_wraps():
+    long_a, long_b = PARA_A * 3, (PARA_B * 3)[:-1]  # 1.5 × width and more: paragraphs never wrapped
+    assert long_a.endswith("。") and not long_b.endswith("。")
+    lines = [*wrap(PARA_A), long_a, *wrap(PARA_B), long_b, *wrap(PARA_A)]
+    assert wrap_width(lines) == 30
+    out = rejoin_wraps(list(enumerate(lines, 1)), 30)
+    assert [text for _, text in out] == [PARA_A, long_a, PARA_B, long_b, PARA_A]
+    # a line a little wider than the wraps (a wrap holding half-width digits) is still a wrap
+    out = rejoin_wraps([(1, PARA_A[:44]), (2, PARA_A[44:])], 40)
+    assert out == [(1, PARA_A)]
 
 
 def test_paragraph_per_line_text_is_not_wrapped():
