@@ -230,7 +230,6 @@ class Chooser:
             return []
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
         vkey = tuple(sorted(values.items()))
-        out: list[tuple[str, str]] = []
         groups = []
         for group in self.pools.groups(category, theme, head, only, tuple(need), avoid, match):
             pool = list(group)
@@ -238,6 +237,14 @@ class Chooser:
             groups.append(pool)
         if near:  # one ranking over all groups: a kindred theme's sentence on the very matter wins
             groups = [self.pools.rank([e for g in groups for e in g], near, theme)]
+            out = self._pick_from(groups, n, values, vkey, head)
+            # "一要抓好X。要抓好X，…" restates the head word for word: fine later in the body, not first
+            opening = _norm(near)[:6]
+            return sorted(out, key=lambda pick: _norm(pick[1]).lstrip("要").startswith(opening))
+        return self._pick_from(groups, n, values, vkey, head)
+
+    def _pick_from(self, groups, n, values, vkey, head) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
         for pool in groups:
             for e in pool:
                 if len(out) >= n:
@@ -245,8 +252,10 @@ class Chooser:
                 fkey = (e.id, head, vkey)
                 if fkey not in self.pools.fills:
                     text = _fill(e, values, head)
+                    # a head is read after its 一要…: "要抓好X" must not come back word for word in its body
                     self.pools.fills[fkey] = None if text is None else (
-                        text, [_norm(s) for s in sentences(text)] or [_norm(text)], _shingles(text))
+                        text, [_norm(s) for s in sentences(text)] or [_norm(text)],
+                        _shingles(("要" if head else "") + text))
                 filled = self.pools.fills[fkey]
                 if filled is None:
                     continue
@@ -262,7 +271,8 @@ class Chooser:
                     self._used_openings.add(opening)
                 self._used_sentences.update(keys)
                 self._used_shingles |= shingles
-                self._remember(text)
+                if not head:  # a body sentence should take up its head's words, not be barred by them
+                    self._remember(text)
                 self.used_ids.append(e.id)
                 out.append((e.id, text))
         return out

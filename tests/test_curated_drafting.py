@@ -18,7 +18,10 @@ FILES = {
     "drafting_dianping": ["dianping"],
     "drafting_zuotan": ["zuotan_outline"],
     "drafting_common": [],
+    "drafting_bodies": [],
 }
+# Files whose entries fit every meeting type (empty meeting_types): they meet each meeting's own file.
+SHARED = ("drafting_common", "drafting_bodies")
 CATEGORIES = {
     "opening", "evaluation", "achievement", "problem_intro", "problem", "situation", "transition",
     "section_heading", "point", "requirement", "closing", "adjourn", "parallel", "formula", "slogan",
@@ -244,6 +247,9 @@ def test_lengths(entries):
             assert 12 <= n <= 30, f"{e['id']}: head of {n} characters"
         if stem == "drafting_common" and e["category"] == "requirement":
             assert 40 <= n <= 110, f"{e['id']}: requirement of {n} characters"
+        if stem == "drafting_bodies":
+            assert e["category"] == "requirement", e["id"]
+            assert 40 <= n <= 100, f"{e['id']}: body sentence of {n} characters"
         if stem == "drafting_zuotan" and e["category"] == "point":
             assert 8 <= n <= 20, f"{e['id']}: key point of {n} characters"
         if e["category"] == "section_heading":
@@ -275,7 +281,7 @@ def test_transitions_announce_count(entries):
 def test_openings_are_varied(entries):
     """Not every requirement of a theme may start alike, or a draft reads mechanically."""
     for theme in THEMES:
-        reqs = [e["text"] for e in entries["drafting_common"]
+        reqs = [e["text"] for stem in SHARED for e in entries[stem]
                 if e["category"] == "requirement" and theme in e["themes"]]
         starts = Counter(t[0] for t in reqs)
         assert starts["要"] <= len(reqs) * 0.6, theme
@@ -290,7 +296,7 @@ def test_no_phrase_shared_by_entries_of_one_draft(entries):
     gram = checks.PHRASE_MIN
     for meeting in ("drafting_shuzhi", "drafting_dianping", "drafting_zuotan"):
         owner: dict[str, str] = {}
-        for e in entries["drafting_common"] + entries[meeting]:
+        for e in [e for stem in SHARED for e in entries[stem]] + entries[meeting]:
             if e["category"] == "section_heading":
                 continue  # headings echo their section's words by design; the checker skips them
             text = checks._QUOTED.sub("\n", re.sub(r"\{[a-z_]+\}", "\n", e["text"]))
@@ -320,6 +326,23 @@ def test_no_long_copies_of_the_seeds(entries, seeds_dir):
             piece = _normalise(piece)
             for i in range(len(piece) - window + 1):
                 assert piece[i:i + window] not in corpus, f"{e['id']}: copies the corpus: {piece[i:i + window]}"
+
+
+def _runs(text: str, width: int = 4) -> set[str]:
+    norm = _normalise(text)
+    return {norm[i:i + width] for i in range(len(norm) - width + 1)}
+
+
+def test_every_point_head_has_its_own_body(entries):
+    """Each sub-point head in drafting_common is elaborated by at least two body sentences that share
+    its wording (a run of 4 characters) and one of its themes, so the composer can pair them."""
+    bodies = entries["drafting_bodies"]
+    heads = [e for e in entries["drafting_common"] if e["category"] == "point"]
+    assert len(heads) >= 70
+    for head in heads:
+        runs = _runs(head["text"])
+        mine = [b for b in bodies if runs & _runs(b["text"]) and set(b["themes"]) & set(head["themes"])]
+        assert len(mine) >= 2, f"{head['id']}: only {len(mine)} body sentences for {head['text']}"
 
 
 def test_years_file():
