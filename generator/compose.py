@@ -19,6 +19,7 @@ from generator.phrasebank import Phrasebank, load_phrasebank
 from generator.phrasing import Pools
 from generator.template_api import LADDER, MARK_RE, THIN, Plan, TemplateApi, plain, template_context
 
+EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
 _LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
 _STRAY_TAG = re.compile(r"@(?:title|byline|salutation|h[1-4]|p)\s")
 _KINDS = {"salutation": ("salutation", None), "p": ("paragraph", None),
@@ -125,8 +126,11 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
         raise InputError(f"{pack.name}的目标字数应在 {pack.min_length}–{pack.max_length} 之间", path=config.source,
                          line=config.lines.get("length") or config.lines.get("minutes"), key="length")
     target = config.length or pack.default_length_for(len(config.points), len(config.reporters))
-    if reporters is not None:  # one reporter's 点评: scale the target to one reporter's share
-        target = max(pack.min_length // 2, target // max(1, len(config.reporters)))
+    if reporters is not None:
+        # One reporter's 点评 on its own (--each): that reporter's share of the whole, but no more than a
+        # reporter's part plus a short opening and close — the overall parts are not in it.
+        share = target // max(1, len(config.reporters))
+        target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
     types = {pack.id, config.type}
     cur = pack
     while cur.extends and cur.extends in packs and cur.extends not in types:

@@ -116,7 +116,8 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
 def entry_files(folder: Path) -> list[Path]:
     """The entry YAML files under ``folder`` (recursive, sorted), reserved data files left out."""
     return sorted(p for p in folder.rglob("*.yaml")
-                  if p.name not in RESERVED_FILES and not any(part.startswith(".") for part in p.parts))
+                  if p.name not in RESERVED_FILES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def load_entry_file(path: Path, origin: str = "curated") -> list[Entry]:

@@ -157,3 +157,17 @@ def test_phrases_cli_reports_bad_yaml(runner, tmp_path):
     result = runner.invoke(cli, ["phrases", "--phrases", str(tmp_path)])
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "第3行" in result.output  # where the [ was left open
+
+
+def test_a_phrasebank_under_a_hidden_folder_still_loads(tmp_path):
+    """Installed under ~/.pyenv or ~/.local, the built-in phrasebank sits below a dot-folder: only hidden
+    files and folders *inside* a phrasebank folder are skipped, never the folder's own ancestors."""
+    folder = tmp_path / ".local" / "phrases"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("- id: mine.point.001\n  category: point\n  text: 一要压实责任\n",
+                                      encoding="utf-8")
+    (folder / ".draft").mkdir()
+    (folder / ".draft" / "skip.yaml").write_text("- id: skip.point.001\n  category: point\n  text: 不读\n",
+                                                 encoding="utf-8")
+    bank = load_phrasebank([folder], include_builtin=False)
+    assert [e.id for e in bank.entries] == ["mine.point.001"]
