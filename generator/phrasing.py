@@ -95,7 +95,7 @@ class Pools:
         self._groups: dict[tuple, list[list[Entry]]] = {}
         self._idf: dict[str, float] = {}
         self._grams: dict[str, set[str]] = {}
-        self.fills: dict[tuple, tuple[str, list[str], set[str]] | None] = {}
+        self.fills: dict[tuple, tuple[str, list[str], set[str], dict[str, float]] | None] = {}
 
     def related(self, theme: str) -> list[str]:
         """Themes that share entries with ``theme`` (政治建设 → 思想建设 …), most shared first.
@@ -199,22 +199,21 @@ class Chooser:
         self._used_shingles: set[str] = set()
         self._used_openings: set[str] = set()
         self._gram_index: dict[str, list[int]] = {}  # rare bigram → used sentences that have it
-        self._gram_index_sizes: list[int] = []
+        self._remembered = 0
 
-    def _echoes(self, text: str) -> bool:
-        """True when ``text`` says much the same as a sentence already used: they share enough rare
-        wording (整顿软弱涣散…精准施策 twice) even though no 12-character phrase repeats."""
+    def _echoes(self, rare: dict[str, float]) -> bool:
+        """True when a sentence with these rare bigrams says much the same as one already used: they
+        share enough rare wording (整顿软弱涣散…精准施策 twice) even though no 12-character phrase repeats."""
         tally: dict[int, float] = {}
-        for g, w in _rare(text, self.pools.idf).items():
+        for g, w in rare.items():
             for i in self._gram_index.get(g, ()):
                 tally[i] = tally.get(i, 0.0) + w
         return any(v >= ECHO for v in tally.values())
 
-    def _remember(self, text: str) -> None:
-        n = len(self._gram_index_sizes)
-        self._gram_index_sizes.append(0)
-        for g in _rare(text, self.pools.idf):
-            self._gram_index.setdefault(g, []).append(n)
+    def _remember(self, rare: dict[str, float]) -> None:
+        for g in rare:
+            self._gram_index.setdefault(g, []).append(self._remembered)
+        self._remembered += 1
 
     def pick(self, category: str, n: int, *, theme: str | None = None, slots: dict | None = None,
              head: bool = False, only: str | None = None, need: tuple[str, ...] = (),
@@ -255,14 +254,14 @@ class Chooser:
                     # a head is read after its 一要…: "要抓好X" must not come back word for word in its body
                     self.pools.fills[fkey] = None if text is None else (
                         text, [_norm(s) for s in sentences(text)] or [_norm(text)],
-                        _shingles(("要" if head else "") + text))
+                        _shingles(("要" if head else "") + text), _rare(text, self.pools.idf))
                 filled = self.pools.fills[fkey]
                 if filled is None:
                     continue
-                text, keys, shingles = filled
+                text, keys, shingles, rare = filled
                 if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
                     continue
-                if not head and self._echoes(text):
+                if not head and self._echoes(rare):
                     continue
                 if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
                     opening = _norm(text)[:HEAD_PREFIX]
@@ -272,7 +271,7 @@ class Chooser:
                 self._used_sentences.update(keys)
                 self._used_shingles |= shingles
                 if not head:  # a body sentence should take up its head's words, not be barred by them
-                    self._remember(text)
+                    self._remember(rare)
                 self.used_ids.append(e.id)
                 out.append((e.id, text))
         return out
