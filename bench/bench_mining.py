@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.corpus import corpus_files, read_speech  # noqa: E402
+from generator.corpus.reader import corpus_files, read_speech  # noqa: E402
 
 _LCUT = """
 import logging, sys, time

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.compose import compose  # noqa: E402
-from generator.docx_writer import render_docx  # noqa: E402
-from generator.phrasebank import load_phrasebank  # noqa: E402
-from generator.render import load  # noqa: E402
+from generator.drafting.compose import compose  # noqa: E402
+from generator.writers.docx import render_docx  # noqa: E402
+from generator.bank.entries import load_phrasebank  # noqa: E402
+from generator.jobs import load  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import docx
 from docx.oxml.ns import qn
 
-from generator.docx_styles import (BYLINE_ID, HEADING_IDS, SALUTATION_ID, TITLE_ID, char_space,
+from generator.writers.docx_styles import (BYLINE_ID, HEADING_IDS, SALUTATION_ID, TITLE_ID, char_space,
                                    line_pitch_twips, mm_to_twips)
 from generator.document import PLACEHOLDER_RE
-from generator.style import Style
+from generator.writers.house_style import Style
 
 THEME_RE = re.compile(r'w:(asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)="')
 _THEME_OF = {"eastAsia": "eastAsiaTheme", "ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "cs": "cstheme"}

@@ -6,7 +6,7 @@ import click
 import pytest
 
 from generator.cli import cli
-from generator.config import KEYS, REPORTER_KEYS
+from generator.drafting.config import KEYS, REPORTER_KEYS
 
 from conftest import ROOT
 

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from generator.fsutil import atomic_write  # noqa: E402
-from generator.render import load, serialize  # noqa: E402
-from generator.compose import compose  # noqa: E402
+from generator.jobs import load, serialize  # noqa: E402
+from generator.drafting.compose import compose  # noqa: E402
 
 
 def docx_text(data: bytes) -> str:

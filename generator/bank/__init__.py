@@ -1,0 +1,1 @@
+"""The phrasebank as data: entries, themes, year facts, era rules and the fingerprint index format."""

@@ -1,0 +1,102 @@
+"""Reads a draft (.txt, .md or .docx, ours or hand-written) into its paragraph lines in reading order."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from generator.errors import InputError
+from generator.fsutil import read_input
+
+SUFFIXES = (".txt", ".md", ".docx")
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_BULLET = re.compile(r"^\s*(?:[-+]|\*(?!\*))\s+")  # "1." is a level-3 heading in a speech, so kept
+_MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+_MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_MD_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def read_draft(path) -> list[str]:
+    """Non-empty paragraph lines of a draft, title first, stripped of surrounding whitespace.
+
+    Raises InputError when the file is missing, empty, unreadable or of an unknown kind.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if p.is_dir():
+        raise InputError("这是一个文件夹，请给出一份讲话稿（.docx、.md 或 .txt）", path=p)
+    if suffix not in SUFFIXES:
+        raise InputError(f"不支持的文件类型“{p.suffix or '无扩展名'}”，请给出 .docx、.md 或 .txt 文件", path=p)
+    data = read_input(p)
+    if suffix == ".docx":
+        lines = _docx_lines(p)
+    else:
+        text = _decode(data, p.name)
+        lines = md_lines(text) if suffix == ".md" else text_lines(text)
+    if not lines:
+        raise InputError("文件中没有文字", path=p)
+    return lines
+
+
+def _decode(data: bytes, name: str) -> str:
+    from generator.corpus.reader import decode_bytes  # same encoding detection as corpus reading
+
+    return decode_bytes(data, name)
+
+
+def text_lines(text: str) -> list[str]:
+    """One paragraph a line; blank lines dropped; full-width spaces used as indents stripped.
+
+    A hard-wrapped text (lines cut at one width, as copied from a PDF) is read as the corpus reader
+    reads it: its physical lines joined into paragraphs, a title broken over two lines rejoined.
+    """
+    from generator.corpus.structure import split_title
+    from generator.corpus.wraps import rejoin_wraps, wrap_width
+
+    numbered = [(no, s) for no, s in enumerate((line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()), 1) if s]
+    width = wrap_width([s for _, s in numbered])
+    if width is None:
+        return [s for _, s in numbered]
+    # split_title knows the salutation by its full-width colon; a wrapped text often has "同志们:".
+    probe = [(no, s[:-1] + "：" if s.endswith(":") else s) for no, s in numbered]
+    title, _, rest = split_title(probe)
+    rest = numbered[len(numbered) - len(rest):]
+    return ([title] if title else []) + [s for _, s in rejoin_wraps(rest, width)]
+
+
+def md_lines(text: str) -> list[str]:
+    """Paragraph lines of Markdown: #, bullets, quotes, ** and __ emphasis, rules and escapes removed.
+
+    Single ``*`` is left alone: in these drafts a lone ``*`` is far more often a masked number than
+    italics, and the checker must see it.
+    """
+    text = _MD_COMMENT.sub("", text)
+    out = []
+    for line in text.splitlines():
+        if _MD_RULE.match(line):
+            continue
+        line = _MD_QUOTE.sub("", line)
+        line = _MD_HEADING.sub("", line)
+        line = _MD_BULLET.sub("", line)
+        line = _MD_STRONG.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), line)
+        line = _MD_ESCAPE.sub(r"\1", line)
+        line = re.sub(r"\s{2,}$|\\$", "", line)  # Markdown hard line breaks
+        out.append(line)
+    return text_lines("\n".join(out))
+
+
+def _docx_lines(p: Path) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(p))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise InputError("无法打开 Word 文档（文件损坏或不是 .docx 格式）", path=p) from None
+    # Body paragraphs only: headers and footers hold page numbers, not the speech. A manual line
+    # break inside a paragraph (a long title set on two lines) does not start a new paragraph.
+    return text_lines("\n".join(re.sub(r"\s*\n\s*", "", par.text) for par in document.paragraphs))

@@ -1,0 +1,255 @@
+"""Thin click layer: parses options, calls the library, turns domain errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator.errors import InputError, SpeechgenError
+from generator.cli.errors import Group
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(package_name="speechgen", message="speechgen %(version)s")
+def cli() -> None:
+    """speechgen：基层党建会议讲话稿起草工具（离线、可复现、不编造事实）。"""
+
+
+# ---------------------------------------------------------------- corpus
+@cli.group(cls=Group)
+def corpus() -> None:
+    """读取并清洗语料文件（编码、繁简、拼音注音、断行、网页杂质、重复段落）。"""
+
+
+@corpus.command("clean")
+@click.argument("file", type=click.Path(path_type=Path))
+def corpus_clean(file: Path) -> None:
+    """输出清洗后的文本，每段一行（FILE 可以是文件夹：逐个处理其中的文件）。"""
+    from generator.corpus.reader import read_corpus, read_speech
+
+    if not file.is_dir():
+        click.echo(read_speech(file).clean_text(), nl=False)
+        return
+    failed = 0
+    for path, result in read_corpus([file]):
+        if isinstance(result, SpeechgenError):
+            failed += 1
+            click.echo(f"跳过：{result.format()}", err=True)
+            continue
+        click.echo(f"==> {path} <==")
+        click.echo(result.clean_text(), nl=False)
+    if failed:
+        click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
+        sys.exit(2)
+
+
+@corpus.command("show")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出标题与各段（文本、角色、层级）。")
+def corpus_show(file: Path, as_json: bool) -> None:
+    """显示讲话的结构：标题、各段角色与标题层级（FILE 可以是文件夹）。"""
+    from generator.corpus.reader import read_corpus, read_speech
+
+    def show(speech) -> None:
+        click.echo(f"标题：{speech.title}")
+        for i, p in enumerate(speech.paragraphs, 1):
+            level = f"L{p.level}" if p.level else "  "
+            click.echo(f"{i:>3} {level} [{p.role}] {p.text}")
+
+    if not file.is_dir():
+        speech = read_speech(file)
+        if as_json:
+            click.echo(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            show(speech)
+        return
+    failed, items = 0, []
+    for path, result in read_corpus([file]):
+        if isinstance(result, SpeechgenError):
+            failed += 1
+            click.echo(f"跳过：{result.format()}", err=True)
+        elif as_json:
+            items.append({"file": str(path), **result.to_dict()})
+        else:
+            click.echo(f"==> {path} <==")
+            show(result)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+    if failed:
+        click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
+        sys.exit(2)
+
+
+# ---------------------------------------------------------------- mining & phrases
+@cli.command()
+@click.argument("corpus_paths", metavar="CORPUS...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="输出文件夹。")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数。")
+@click.option("--force", is_flag=True, help="允许覆盖输出文件夹中由挖掘生成的文件。")
+def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) -> None:
+    """用 jieba 从语料中挖掘短语库条目（带出处）。"""
+    from generator.mining.miner import mine as run_mine
+
+    report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=sys.stderr.isatty(), force=force)
+    for path, message in report.skipped:
+        click.echo(f"跳过：{path}：{message}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--category", "-c", help="按类别筛选，如 point、parallel、formula。")
+@click.option("--theme", "-t", help="按主题筛选，如 政治建设。")
+@click.option("--search", "-s", help="按文字检索。")
+@click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="额外的短语库文件夹（可多次给出）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def phrases(category, theme, search, phrase_dirs, as_json) -> None:
+    """浏览短语库：类别、主题、出处。"""
+    from generator.bank.entries import load_phrasebank, load_themes
+
+    bank = load_phrasebank(list(phrase_dirs))
+    entries = bank.query(category=category, theme=theme, search=search)
+    if theme and not entries and theme not in load_themes():
+        raise InputError(f"没有“{theme}”这个主题；可用的主题：{'、'.join(load_themes())}", key="--theme")
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        themes = "、".join(e.themes) or "—"
+        src = "；".join(e.sources[:3]) + ("…" if len(e.sources) > 3 else "")
+        click.echo(f"{e.id}  [{e.category}] {e.text}\n    主题：{themes}  出处：{src or '手写'}")
+    click.echo(f"共 {len(entries)} 条", err=True)
+
+
+# ---------------------------------------------------------------- drafting
+@cli.command()
+@click.argument("type_name", metavar="TYPE")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="写入文件（默认打印）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="额外的模板包文件夹。")
+def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
+    """生成带中文注释的起步配置（TYPE：shuzhi_speech / dianping / zuotan_outline 或中文名）。"""
+    from generator.jobs import init_config
+
+    text = init_config(type_name, list(template_dirs))
+    if out is None or str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    from generator.fsutil import atomic_write
+
+    atomic_write(out, text, force=force)
+    click.echo(f"已写入 {out}", err=True)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, help="输出文件（.docx / .md / .txt），- 表示打印。")
+@click.option("--seed", type=int, help="随机种子（默认取配置中的 seed）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="额外的模板包文件夹（优先于内置模板）。")
+@click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="额外的短语库文件夹。")
+@click.option("--style", "style_path", type=click.Path(path_type=Path), help="版式 YAML（字体、字号、页码位置）。")
+@click.option("--each", is_flag=True, help="点评：每位述职人单独成文，输出到 -o 指定的文件夹。")
+@click.option("--strict", is_flag=True, help="检查发现错误时以退出码 1 结束。")
+@click.option("--sources", is_flag=True, help="另写一份“出处”文件（OUT.sources.md）：每段每句来自模板、配置还是短语库及其语料行号。")
+def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, each, strict, sources) -> None:
+    """按配置生成讲话稿草稿。"""
+    from generator.jobs import render_command
+
+    result = render_command(config, out, seed=seed, force=force, template_dirs=list(template_dirs),
+                            phrase_dirs=list(phrase_dirs), style_path=style_path, each=each, sources=sources)
+    if result.stdout_text is not None:
+        click.echo(result.stdout_text, nl=False)
+    for line in result.summary_lines:
+        click.echo(line, err=True)
+    if strict and result.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
+@click.option("--year", type=click.IntRange(1900, 2200), help="讲话年份（默认从落款日期或标题读取）。")
+@click.option("--target-length", type=click.IntRange(min=1), help="目标字数（不含标题与空白）。")
+@click.option("--corpus", "corpus_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="查重时额外比对的语料文件夹。")
+def check(file, as_json, year, target_length, corpus_dirs) -> None:
+    """检查讲话稿：占位符、数目不符、序号、重复、过时提法、查重、字数、标点。"""
+    from generator.checking.registry import check_file, format_findings
+
+    findings = check_file(file, year=year, target_length=target_length, corpus_dirs=list(corpus_dirs))
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_findings(findings, str(file)))
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- template packs
+@cli.group(cls=Group)
+def templates() -> None:
+    """模板包：列出、查看、新建、检查。"""
+
+
+@templates.command("list")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path))
+def templates_list(template_dirs) -> None:
+    """列出可用的会议类型模板包。"""
+    from generator.drafting.packs import find_packs
+
+    for pack in find_packs(list(template_dirs)).values():
+        click.echo(f"{pack.id}\t{pack.name}\t{pack.origin}")
+
+
+@templates.command("show")
+@click.argument("type_name", metavar="TYPE")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path))
+def templates_show(type_name, template_dirs) -> None:
+    """显示模板包的说明与文件。"""
+    from generator.drafting.packs import get_pack
+
+    click.echo(get_pack(type_name, list(template_dirs)).describe())
+
+
+@templates.command("new")
+@click.argument("type_id", metavar="ID")
+@click.option("--name", required=True, help="会议类型的中文名。")
+@click.option("--from", "base", default="shuzhi_speech", show_default=True, help="以哪个内置模板包为起点。")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="模板包文件夹的上级文件夹。")
+def templates_new(type_id, name, base, out_dir) -> None:
+    """以内置模板包为起点新建一个模板包。"""
+    from generator.drafting.packs import new_pack
+
+    path = new_pack(type_id, name, base, out_dir)
+    click.echo(f"已新建模板包：{path}")
+
+
+@templates.command("check")
+@click.argument("pack_dir", metavar="DIR")
+def templates_check(pack_dir) -> None:
+    """检查模板包（文件夹，或内置模板包的 id）：清单、语法，并用起步配置试渲染。"""
+    from generator.drafting.packs import check_pack
+
+    problems = check_pack(pack_dir)
+    for p in problems:
+        click.echo(p)
+    if problems:
+        sys.exit(1)
+    click.echo("模板包检查通过。")
+
+
+def main() -> None:
+    cli(prog_name="speechgen")
+
+
+if __name__ == "__main__":
+    main()

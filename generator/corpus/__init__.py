@@ -1,0 +1,1 @@
+"""Corpus reading: decode, clean, unwrap and structure a speech file (the pipeline's first room)."""

@@ -1,0 +1,1 @@
+"""Drafting: config schema, template packs, template API, density plan, phrase chooser, composition."""

@@ -1,0 +1,173 @@
+"""Drafting: render a pack's template in a sandbox, parse its output into a Draft, fit the length target.
+
+The template is rendered once per density level (see ``template_api.LADDER``) and the draft nearest
+the length target is kept; spans carry the provenance marks the template API put on every phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from jinja2 import TemplateError
+
+from generator.drafting.config import Config
+from generator.document import Block, Draft, Span
+from generator.errors import InputError
+from generator.drafting.packs import Pack, environment, find_packs, resolve_type
+from generator.bank.entries import Phrasebank, load_phrasebank
+from generator.drafting.chooser import Pools
+from generator.drafting.template_api import LADDER, MARK_RE, THIN, Plan, TemplateApi, plain, template_context
+
+EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
+_LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
+_STRAY_TAG = re.compile(r"@(?:title|byline|salutation|h[1-4]|p)\s")
+_KINDS = {"salutation": ("salutation", None), "p": ("paragraph", None),
+          **{f"h{i}": ("heading", i) for i in range(1, 5)}}
+
+
+def _parse(output: str, template_name: str) -> tuple[str, tuple[str, ...], tuple[Block, ...]]:
+    title, byline, blocks = "", [], []
+    default_source = f"template:{template_name}"
+    for n, raw in enumerate(output.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _LINE_RE.match(line)
+        if not m:
+            raise InputError("模板输出的行应以 @title/@byline/@salutation/@h1–@h4/@p 开头", path=template_name,
+                             line=None, source_line=plain(line)[:60])
+        tag, body = m.group(1), (m.group(2) or "").strip()
+        if _STRAY_TAG.search(MARK_RE.sub("", body)):
+            raise InputError("模板输出的一行里有两个 @ 标记（常见原因：行尾的 {% endif %} 吞掉了换行，"
+                             "可改用 {{ x if 条件 else \"\" }}）", path=template_name, source_line=plain(line)[:60])
+        spans = _spans(body, default_source)
+        text = "".join(s.text for s in spans).strip()
+        if not text:
+            continue
+        if tag == "title":
+            title = text
+        elif tag == "byline":
+            byline.append(text)
+        else:
+            kind, level = _KINDS[tag]
+            blocks.append(Block(kind, spans, level))
+    return title, tuple(byline), tuple(blocks)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a runtime error came from, read off Jinja's rewritten traceback."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _spans(body: str, default_source: str) -> tuple[Span, ...]:
+    spans, pos = [], 0
+    for m in MARK_RE.finditer(body):
+        if m.start() > pos:
+            spans.append(Span(body[pos:m.start()], default_source))
+        source, emphasis = m.group(1), False
+        if source.startswith("!"):
+            source, emphasis = source[1:], True
+        spans.append(Span(m.group(2), source, emphasis))
+        pos = m.end()
+    if pos < len(body):
+        spans.append(Span(body[pos:], default_source))
+    merged: list[Span] = []
+    for s in spans:
+        s = Span(s.text.replace("\x01", "").replace("\x02", "").replace("\x03", ""), s.source, s.emphasis)
+        if merged and merged[-1].source == s.source and merged[-1].emphasis == s.emphasis:
+            merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis)
+        elif s.text:
+            merged.append(s)
+    return tuple(merged)
+
+
+def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
+                 template: str, reporters=None) -> Draft:
+    api = TemplateApi(config, pools, plan, seed)
+    ctx = template_context(config, api)
+    if reporters is not None:
+        ctx["cfg"]["reporters"] = [ctx["cfg"]["reporters"][i] for i in reporters]
+        ctx["each"] = True
+    else:
+        ctx["each"] = False
+    try:
+        output = env.get_template(template).render(**ctx)
+    except TemplateError as exc:
+        lineno = getattr(exc, "lineno", None)
+        raise InputError(f"模板出错：{exc}", path=getattr(exc, "filename", None) or template, line=lineno) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+        # a pack's own code went wrong at run time (range(10**9), a bad index …): the pack is the bad input
+        line = _template_line(exc)
+        raise InputError(f"模板运行出错：{type(exc).__name__}: {exc}", path=f"{pack.dir / template}", line=line) from None
+    title, byline, blocks = _parse(output, f"{pack.id}/{template}")
+    meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
+            "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used}
+    return Draft(title=title, byline=byline, blocks=blocks, meta=meta)
+
+
+def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase_dirs=(),
+            bank: Phrasebank | None = None, reporters: list[int] | None = None) -> Draft:
+    """Render ``config`` with its pack into a Draft as close to the length target as the pack allows."""
+    packs = find_packs(template_dirs)
+    pack = packs[resolve_type(config.type, template_dirs)]
+    missing = [k for k in pack.requires if not getattr(config, k, None)]
+    if missing:
+        raise InputError(f"{pack.name}需要配置项：{'、'.join(missing)}", path=config.source, key=missing[0])
+    bank = bank if bank is not None else load_phrasebank(list(phrase_dirs))
+    env = environment(pack, template_dirs)
+    seed = config.seed if seed is None else seed
+    if config.length and not pack.min_length <= config.length <= pack.max_length:
+        raise InputError(f"{pack.name}的目标字数应在 {pack.min_length}–{pack.max_length} 之间", path=config.source,
+                         line=config.lines.get("length") or config.lines.get("minutes"), key="length")
+    target = config.length or pack.default_length_for(len(config.points), len(config.reporters))
+    if reporters is not None:
+        # One reporter's 点评 on its own (--each): that reporter's share of the whole, but no more than a
+        # reporter's part plus a short opening and close — the overall parts are not in it.
+        share = target // max(1, len(config.reporters))
+        target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
+    types = {pack.id, config.type}
+    cur = pack
+    while cur.extends and cur.extends in packs and cur.extends not in types:
+        types.add(cur.extends)  # a pack that extends another uses that meeting type's phrases too
+        cur = packs[cur.extends]
+    pools = Pools(bank, config.year, types)
+    cache: dict[tuple[int, float], Draft] = {}
+
+    def at(level: int, thin: float = 0.0) -> Draft:
+        if (level, thin) not in cache:
+            plan = replace(LADDER[level], thin=thin)
+            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters)
+        return cache[level, thin]
+
+    # Length grows with the level (more sub-points, more sentences): bisect for the first level that
+    # reaches the target; then, between it and the level below, thin an evenly spread share of the
+    # sub-points by one sentence to come closer — whole sentences only, never cut or padded.
+    lo, hi = 0, len(LADDER) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if at(mid).char_count() < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    candidates = [at(lo)] + ([at(lo - 1)] if lo > 0 else [])
+    if at(lo).char_count() > target:
+        a, b = 0, len(THIN) - 1
+        while a <= b:  # more thinning → shorter
+            mid = (a + b) // 2
+            draft = at(lo, THIN[mid])
+            candidates.append(draft)
+            if draft.char_count() > target:
+                a = mid + 1
+            else:
+                b = mid - 1
+    best = min(candidates, key=lambda d: (abs(d.char_count() - target), d.meta["plan_level"], d.meta["thin"]))
+    reachable = (at(0).char_count(), at(len(LADDER) - 1).char_count())
+    gap = abs(best.char_count() - target)
+    best.meta.update(target=target, reachable=reachable, length_ok=gap <= 0.15 * target)
+    return best

@@ -1,0 +1,196 @@
+"""What a pack's template may call (``s.phrase``, ``s.heads``, ``s.todo`` …), and the density plan it reads.
+
+Everything the API inserts is wrapped in invisible provenance marks (source of each span); the
+composer parses them back out, so every sentence of a draft says where it came from.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from generator.drafting.config import Config
+from generator.bank.entries import themes_of, year_facts
+from generator.drafting.chooser import Chooser, Pools, cn, count_word, enumerator
+
+MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
+
+
+def mark(text: str, source: str, emphasis: bool = False) -> str:
+    """Wrap ``text`` with its provenance; ``emphasis`` flags a sub-point's lead sentence."""
+    return f"\x01{'!' if emphasis else ''}{source}\x02{text}\x03" if text else ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much each part of a draft says; templates read these to decide counts."""
+
+    level: int
+    subpoints: int  # sub-points (一要…) per section, 2–4
+    body: int  # body sentences after each sub-point head, 1–8
+    intro: int  # sentences introducing each section, 0–2
+    extra: int  # additional sentences in opening, situation and closing, 0–3
+    thin: float = 0.0  # share of groups given one item fewer, spread evenly
+
+    def thinned(self, n: int, call: int, floor: int = 1) -> int:
+        """Items for the ``call``-th group: ``n``, or one fewer (never below ``floor``) for an evenly
+        spread share of the groups; fills the gap between two ladder levels a sentence at a time."""
+        if self.thin and n > floor and int((call + 1) * self.thin) > int(call * self.thin):
+            return n - 1
+        return n
+
+
+THIN = [i / 8 for i in range(1, 8)]
+
+# A monotone ladder from the shortest to the longest draft a pack can give.
+LADDER = [Plan(i, *v) for i, v in enumerate([
+    (2, 1, 0, 0), (2, 1, 1, 0), (2, 2, 1, 0), (3, 1, 1, 0), (3, 2, 1, 0), (3, 2, 1, 1), (3, 3, 1, 1),
+    (4, 2, 1, 1), (4, 3, 1, 1), (4, 3, 2, 2), (4, 4, 2, 2), (4, 5, 2, 2), (4, 6, 2, 3), (4, 7, 2, 3),
+    (4, 8, 2, 3), (4, 9, 2, 3), (4, 10, 2, 3),
+])]
+
+
+class TemplateApi:
+    """What a template may call. Everything returns plain marked strings or lists of them."""
+
+    def __init__(self, config: Config, pools: Pools, plan: Plan, seed: int):
+        self._config = config
+        self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}"))
+        self.plan = plan
+        self._body_calls = 0
+        self._head_calls = 0
+
+    # --- phrases
+    def phrase(self, category: str, theme: str | None = None, only: str | None = None, need=(),
+               avoid: str | None = None, match: str | None = None, **slots) -> str:
+        got = self.phrases(category, 1, theme, only, need, avoid, match, **slots)
+        return got[0] if got else ""
+
+    def phrases(self, category: str, n: int = 1, theme: str | None = None, only: str | None = None,
+                need=(), avoid: str | None = None, match: str | None = None, near: str | None = None,
+                **slots) -> list[str]:
+        """Up to ``n`` entries; ``only="curated"`` keeps to hand-written ones (claims such as
+        achievements and problems must never come from another place's speech); ``need`` names slots
+        an entry must contain (``need="count"``); ``avoid``/``match`` are patterns an entry must not / must match;
+        ``near`` (e.g. the sub-point head) prefers sentences that speak to the same matter."""
+        need = (need,) if isinstance(need, str) else tuple(need)
+        if category == "requirement":
+            n = self.plan.thinned(int(n), self._body_calls)
+            self._body_calls += 1
+        picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
+                                   avoid=avoid, match=match, near=plain(near) if near else None)
+        return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
+
+    def lead(self, text: str) -> str:
+        """End a lead-in sentence with a colon so that a list can follow it."""
+        return re.sub(r"[。，；：！]?(\x03?)$", r"：\1", text, count=1) if text else ""
+
+    def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1) -> list[str]:
+        """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis."""
+        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
+        return [mark(enumerator(i, kind), "template:enumerator", True) + mark(text, f"phrase:{eid}", True)
+                for i, (eid, text) in enumerate(picks, int(start))]
+
+    def keypoints(self, theme: str | None, n: int) -> list[str]:
+        """Short outline key points (sub-point heads without enumerators)."""
+        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
+        return [mark(text, f"phrase:{eid}") for eid, text in picks]
+
+    def _thin_heads(self, n) -> int:
+        n = self.plan.thinned(int(n), self._head_calls, floor=2)
+        self._head_calls += 1
+        return n
+
+    def section_title(self, point: str, index: int) -> str:
+        """Heading text for a point: a phrasebank heading for a known theme, else the user's words."""
+        theme = self.theme(point)
+        key = f"config:points[{index}]"
+        if point in self.themes_known():
+            got = self._chooser.pick("section_heading", 1, theme=theme, slots={}, head=True)
+            if got:
+                return mark(got[0][1], f"phrase:{got[0][0]}")
+            return mark(f"持续加强{point}", key)
+        return mark(point.rstrip("。；;，,"), key)
+
+    def theme(self, point: str) -> str | None:
+        if point in self.themes_known():
+            return point
+        found = themes_of(point)
+        return found[0] if found else None
+
+    def themes_known(self) -> tuple[str, ...]:
+        return self._chooser.themes
+
+    # --- facts and gaps
+    def fact(self, value: str, key: str) -> str:
+        return mark(str(value).rstrip("。；;，,"), f"config:{key}")
+
+    def facts(self, key: str) -> list[str]:
+        return [self.fact(v, f"{key}[{i}]") for i, v in enumerate(getattr(self._config, key))]
+
+    def todo(self, what: str) -> str:
+        return mark(f"〔待补：{what}〕", "placeholder")
+
+    def year_facts(self) -> list[str]:
+        return [mark(f, f"curated:years.yaml#{self._config.year}") for f in year_facts(self._config.year)]
+
+    # --- words and numbers
+    def cn(self, n: int) -> str:
+        return cn(int(n))
+
+    def count(self, n: int) -> str:
+        """A count before a measure word (两点意见)."""
+        return count_word(int(n))
+
+    def enum(self, i: int, kind: str) -> str:
+        return enumerator(int(i), kind)
+
+    def emph(self, text: str) -> str:
+        if "\x01" in text:
+            return text.replace("\x01!", "\x01").replace("\x01", "\x01!")
+        return mark(text, "template", True)
+
+    def series(self, items: list[str], sep: str = "；", last: str = "。") -> str:
+        """``一是A；二是B。`` from marked items."""
+        if len(items) == 1:  # a single fact is not a list: no 一是
+            return items[0] + last
+        parts = [mark(enumerator(i, "shi"), "template:enumerator") + it for i, it in enumerate(items, 1)]
+        return sep.join(parts) + last if parts else ""
+
+    def join(self, items: list[str], sep: str = "、") -> str:
+        return sep.join(i for i in items if i)
+
+    @property
+    def used(self) -> int:
+        return len(self._chooser.used_ids)
+
+
+def template_context(config: Config, api: TemplateApi) -> dict:
+    words = config.words
+    reporters = [
+        {"index": i, "name": api.fact(r.name, f"reporters[{i}].name"), "name_text": r.name,
+         "post": api.fact(r.post, f"reporters[{i}].post") if r.post else "",
+         "highlights": [api.fact(h, f"reporters[{i}].highlights[{j}]") for j, h in enumerate(r.highlights)],
+         "problems": [api.fact(p, f"reporters[{i}].problems[{j}]") for j, p in enumerate(r.problems)],
+         "problem_themes": [t for p in r.problems for t in themes_of(p)]}
+        for i, r in enumerate(config.reporters)
+    ]
+    cfg = {
+        "place": api.fact(config.place, "place"), "level": config.level,
+        "year": str(config.year), "review_year": str(config.review_year),
+        "scope": mark(words["scope"], "config:level"), "committee": mark(words["committee"], "config:level"),
+        "our": mark(words["our"], "config:level"),
+        "speaker": api.fact(config.speaker, "speaker") if config.speaker else "",
+        "date": api.fact(config.date, "date") if config.date else "",
+        "title": api.fact(config.title, "title") if config.title else "",
+        "meeting": api.fact(config.meeting, "meeting") if config.meeting else "",
+        "points": list(config.points), "achievements": api.facts("achievements"),
+        "problems": api.facts("problems"), "reporters": reporters, "visits": api.facts("visits"),
+        "speakers": api.facts("speakers"), "adjourn": config.adjourn,
+    }
+    return {"cfg": cfg, "plan": api.plan, "s": api}
+
+
+def plain(text: str) -> str:
+    return MARK_RE.sub(lambda m: m.group(2), text)

@@ -1,0 +1,1 @@
+"""Mining: speeches → phrasebank entries with provenance. jieba lives here and nowhere else."""

@@ -1,0 +1,237 @@
+"""The DOCX writer: a Draft laid out per GB/T 9704-2012 (or a house style), as byte-identical .docx bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from generator.document import PLACEHOLDER_RE, Draft
+from generator.writers.docx_styles import (BYLINE_ID, HEADING_IDS, SALUTATION_ID, THEME_ATTR_RE, TITLE_ID,
+                                   apply_styles, font_table_xml, set_fonts, setup_section,
+                                   setup_settings, text_width_twips)
+from generator.writers.house_style import Style
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: Template parts that carry nothing of ours (python-docx's thumbnail, Word 2010 style effects with
+#: theme fonts, sample custom XML); dropped so they can neither mislead nor override.
+_DROP_RELTYPES = ("/thumbnail", "/stylesWithEffects", "/customXml", "/webSettings")
+
+# Title breaking: words a line may end with, and words a line may start with (GB/T 9704 asks that
+# a broken title keep words whole and its lines balanced).
+_BREAK_AFTER = ("会议", "大会", "工作", "年度", "书记", "党建", "组织", "建设", "述职", "评议", "暨",
+                "座谈会", "推进会", "部署会", "动员会", "会上", "上的", "全区", "全县", "全市", "全镇")
+_BREAK_BEFORE = ("在", "暨", "讲话", "抓", "关于", "深入", "推动", "全面", "以")
+# Set terms a title line should not end inside (overlapping: 基层党建工作 holds two).
+_KEEP_TOGETHER = re.compile("(?=(党建工作|党组织书记|基层党建|述职评议|评议会议?|调研座谈|座谈会|讲话提纲|组织建设))")
+_NO_LINE_START = set("，。、；：？！”’）》〕】…—·%")
+_NO_LINE_END = set("“‘（《〔【")
+
+
+def _break_cost(title: str, i: int) -> float:
+    """Cost of starting a new title line at index ``i``: lower at word ends, forbidden inside numbers."""
+    before, after = title[:i], title[i:]
+    if any(m.start() < i < m.end() for m in PLACEHOLDER_RE.finditer(title)):
+        return math.inf  # a 〔待补…〕 split over two lines would lose its highlight
+    if after[0] in _NO_LINE_START or before[-1] in _NO_LINE_END:
+        return math.inf
+    if before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum():
+        return math.inf
+    if before[-1].isdigit() and after[0] in "年月日届次个号":
+        return math.inf
+    if any(m.start() < i < m.start() + len(m.group(1)) for m in _KEEP_TOGETHER.finditer(title)):
+        return 12  # 基层党建｜工作 splits a set term
+    if before.endswith(_BREAK_AFTER) or after.startswith(_BREAK_BEFORE):
+        return 0
+    return 6
+
+
+def break_title(title: str, max_chars: int) -> list[str]:
+    """Split a long title into balanced lines of at most ``max_chars``, at natural word boundaries."""
+    n = len(title)
+    if n <= max_chars or max_chars < 4:
+        return [title]
+    k = math.ceil(n / max_chars)
+    ideal = n / k
+    # best[j][i]: least cost of putting title[:i] on j lines; paths remember the chosen breaks.
+    best = [{0: (0.0, ())}] + [{} for _ in range(k)]
+    for j in range(1, k + 1):
+        for start, (cost, path) in best[j - 1].items():
+            ends = [n] if j == k else range(start + 2, min(n - 1, start + max_chars) + 1)
+            for end in ends:
+                if end - start > max_chars or end <= start:
+                    continue
+                c = cost + abs((end - start) - ideal) + (0 if end == n else _break_cost(title, end))
+                if c < best[j].get(end, (math.inf,))[0]:
+                    best[j][end] = (c, path + (end,))
+    if n not in best[k] or best[k][n][0] == math.inf:
+        return [title]
+    cuts = (0, *best[k][n][1])
+    return [title[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _add_text(paragraph, text: str, font: str, st: Style, bold: bool = False) -> None:
+    """Add ``text`` as runs; each 〔待补…〕 placeholder is a run of its own, highlighted yellow."""
+    pos = 0
+    pieces = []
+    for m in PLACEHOLDER_RE.finditer(text):
+        pieces += [(text[pos:m.start()], False), (m.group(0), True)]
+        pos = m.end()
+    pieces.append((text[pos:], False))
+    for piece, is_placeholder in pieces:
+        if not piece:
+            continue
+        run = paragraph.add_run(piece)
+        set_fonts(run._r.get_or_add_rPr(), font, st.latin_font)
+        if bold:
+            run.font.bold = True
+        if is_placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _field_run(paragraph, font: str, st: Style, kind: str, text: str = ""):
+    run = paragraph.add_run()
+    set_fonts(run._r.get_or_add_rPr(), font, st.latin_font)
+    if kind == "instr":
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = text
+        run._r.append(instr)
+    elif kind == "text":
+        run.text = text
+    else:
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        run._r.append(fld)
+
+
+def _page_number(footer, st: Style, align) -> None:
+    """The page number "— 1 —": a real PAGE field between em dashes, one character in from the edge."""
+    footer.is_linked_to_previous = False
+    para = footer.paragraphs[0]
+    para.style = "Footer"
+    para.alignment = align
+    one_char = docx.shared.Twips(round(st.footer_size * 20))
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        para.paragraph_format.right_indent = one_char
+    elif align == WD_ALIGN_PARAGRAPH.LEFT:
+        para.paragraph_format.left_indent = one_char
+    font = st.footer_font
+    _field_run(para, font, st, "text", "— ")
+    _field_run(para, font, st, "begin")
+    _field_run(para, font, st, "instr", " PAGE ")
+    _field_run(para, font, st, "separate")
+    _field_run(para, font, st, "text", "1")
+    _field_run(para, font, st, "end")
+    _field_run(para, font, st, "text", " —")
+
+
+def _core_date(meta: dict) -> dt.datetime:
+    """Created/modified stamp from the draft (its date or year), never from the clock."""
+    value = meta.get("date")
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    year = meta.get("year")
+    if isinstance(year, int) and 1980 <= year <= 9999:
+        return dt.datetime(year, 1, 1)
+    return dt.datetime(2000, 1, 1)
+
+
+def _fonts_used(st: Style) -> list[str]:
+    names = [st.body_font, st.title_font, st.byline_font, *(st.heading_font(i) for i in range(1, 5)),
+             st.footer_font, st.latin_font]
+    return sorted({n for n in names if n})
+
+
+def _build(draft: Draft, st: Style):
+    doc = docx.Document()
+    pkg = doc.part.package
+    for holder in (pkg, doc.part):
+        for rid, rel in sorted(holder.rels.items()):
+            if rel.reltype.endswith(_DROP_RELTYPES):
+                holder.rels.pop(rid)
+    apply_styles(doc, st)
+    setup_section(doc, st)
+    setup_settings(doc, st)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    by_id = {s.style_id: s for s in doc.styles}
+    title_para = doc.add_paragraph(style=by_id[TITLE_ID])
+    max_chars = int(text_width_twips(st) / 20 // st.title_size)
+    for i, line in enumerate(break_title(draft.title, max_chars)):
+        if i:
+            brk = title_para.add_run()
+            set_fonts(brk._r.get_or_add_rPr(), st.title_font, st.latin_font)
+            brk.add_break(WD_BREAK.LINE)
+        _add_text(title_para, line, st.title_font, st)
+    for line in draft.byline:
+        _add_text(doc.add_paragraph(style=by_id[BYLINE_ID]), line, st.byline_font, st)
+    if st.blank_after_title:
+        doc.add_paragraph(style=by_id["Normal"])
+    for block in draft.blocks:
+        if block.kind == "salutation":
+            para, font = doc.add_paragraph(style=by_id[SALUTATION_ID]), st.body_font
+        elif block.kind == "heading":
+            level = min(max(block.level, 1), 4)
+            para = doc.add_paragraph(style=by_id[HEADING_IDS[level - 1]])
+            font = st.heading_font(level)
+        else:
+            para, font = doc.add_paragraph(style=by_id["Normal"]), st.body_font
+        for span in block.spans:
+            _add_text(para, span.text, font, st, bold=span.emphasis and st.emphasis_bold)
+
+    sect = doc.sections[0]
+    if st.page_number == "outside":
+        _page_number(sect.footer, st, WD_ALIGN_PARAGRAPH.RIGHT)
+        _page_number(sect.even_page_footer, st, WD_ALIGN_PARAGRAPH.LEFT)
+    else:
+        _page_number(sect.footer, st, WD_ALIGN_PARAGRAPH.CENTER)
+
+    core = doc.core_properties
+    core.title = draft.title
+    core.language = "zh-CN"
+    core.author = core.last_modified_by = "speechgen"
+    core.comments = core.subject = core.keywords = core.category = ""
+    core.created = core.modified = _core_date(draft.meta)
+    core.revision = 1
+    return doc
+
+
+def _normalise_zip(data: bytes, st: Style) -> bytes:
+    """Same draft → same bytes: fixed entry times and order; no theme fonts in any part."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in first + sorted(n for n in names if n not in first):
+            blob = src.read(name)
+            if name.startswith("word/") and name.endswith(".xml"):
+                blob = THEME_ATTR_RE.sub(b"", blob)
+            if name == "word/fontTable.xml":
+                blob = font_table_xml(blob, _fonts_used(st))
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            dst.writestr(info, blob)
+    return out.getvalue()
+
+
+def render_docx(draft: Draft, style: Style | None = None) -> bytes:
+    """The draft as .docx bytes, laid out per ``style`` (GB/T 9704 defaults); byte-identical per draft."""
+    st = style or Style()
+    buf = io.BytesIO()
+    _build(draft, st).save(buf)
+    return _normalise_zip(buf.getvalue(), st)

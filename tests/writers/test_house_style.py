@@ -1,0 +1,125 @@
+"""House styles: GB/T 9704 defaults, 字号 names, and clear Chinese errors for bad style files."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.errors import InputError
+from generator.writers.house_style import Style, load_style, parse_size, style_from_mapping
+
+from conftest import EXAMPLES
+
+
+def test_defaults_are_gbt9704():
+    s = Style()
+    assert (s.title_font, s.title_size) == ("方正小标宋简体", 22)
+    assert (s.body_font, s.body_size) == ("仿宋_GB2312", 16)
+    assert (s.byline_font, s.byline_size) == ("楷体_GB2312", 16)
+    assert [s.heading_font(i) for i in (1, 2, 3, 4)] == ["黑体", "楷体_GB2312", "仿宋_GB2312", "仿宋_GB2312"]
+    assert (s.footer_font, s.footer_size, s.page_number) == ("宋体", 14, "outside")
+    assert (s.margin_top_mm, s.margin_bottom_mm, s.margin_left_mm, s.margin_right_mm) == (37, 35, 28, 26)
+    assert s.chars_per_line == 28 and 28 <= s.line_spacing <= 29
+    assert s.emphasis_bold is False and s.heading_bold is False
+
+
+@pytest.mark.parametrize("value, points", [("三号", 16), ("3号", 16), ("小二", 18), ("二号", 22),
+                                           ("四号", 14), ("五号", 10.5), (16, 16), ("15.5pt", 15.5)])
+def test_parse_size_accepts_points_and_zihao(value, points):
+    assert parse_size(value) == points
+
+
+@pytest.mark.parametrize("value", ["大号", "", 0, 100, True, None, [16]])
+def test_parse_size_rejects_nonsense(value):
+    assert parse_size(value) is None
+
+
+def test_example_style_file_loads():
+    s = load_style(EXAMPLES / "style-centered.yaml")
+    assert s.page_number == "center"
+    assert s.body_size == 16 and s.title_size == 22
+
+
+def test_mapping_overrides_and_chinese_aliases():
+    s = style_from_mapping({"page_number": "居中", "body_font": "仿宋", "emphasis_bold": True}, "config.yaml")
+    assert (s.page_number, s.body_font, s.emphasis_bold) == ("center", "仿宋", True)
+    assert s.title_font == Style().title_font
+    assert style_from_mapping({}, "x") == Style()
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_style(tmp_path / "nope.yaml")
+    assert "找不到版式文件" in str(err.value) and "nope.yaml" in str(err.value)
+
+
+def test_malformed_yaml_names_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("page_number: center\nbody_font: [仿宋\ntitle_size: 22\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    assert err.value.path == str(path)
+    assert err.value.line in (2, 3)
+    assert "YAML" in str(err.value) and f"第{err.value.line}行" in str(err.value)
+
+
+def test_unknown_key_suggests_close_match(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("page_number: center\nbody_fnt: 仿宋\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    assert (err.value.line, err.value.key) == (2, "body_fnt")
+    assert "body_font" in str(err.value) and "未知" in str(err.value)
+
+
+def test_bad_value_names_key_and_line(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("# 注释\nbody_size: 大号\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    assert (err.value.line, err.value.key) == (2, "body_size")
+    assert "字号" in str(err.value)
+
+
+@pytest.mark.parametrize("text, key", [("page_number: left\n", "page_number"),
+                                       ("emphasis_bold: 是\n", "emphasis_bold"),
+                                       ("margin_top_mm: 500\n", "margin_top_mm"),
+                                       ("chars_per_line: 27.5\n", "chars_per_line"),
+                                       ("body_font: 12\n", "body_font")])
+def test_bad_values(tmp_path, text, key):
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    assert err.value.key == key and err.value.line == 1
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("- page_number\n", encoding="utf-8")
+    with pytest.raises(InputError, match="映射"):
+        load_style(path)
+
+
+def test_empty_file_is_default(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("# 只有注释\n", encoding="utf-8")
+    assert load_style(path) == Style()
+
+
+_values = st.one_of(st.none(), st.booleans(), st.integers(-100, 200), st.floats(allow_nan=False),
+                    st.text(max_size=8), st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["body_size", "page_number", "title_font", "emphasis_bold",
+                                        "line_spacing", "chars_per_line", "bogus", "latin_font"]),
+                       _values, max_size=4))
+def test_any_mapping_gives_style_or_input_error(data):
+    try:
+        s = style_from_mapping(data, "house.yaml")
+    except InputError as exc:
+        assert exc.path == "house.yaml" and exc.key in data
+    else:
+        assert isinstance(s, Style) and "bogus" not in data
