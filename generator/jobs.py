@@ -10,7 +10,7 @@ from generator.drafting.compose import compose
 from generator.drafting.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
 from generator.errors import InputError
-from generator.fsutil import atomic_write, check_writable
+from generator.atomic import atomic_write, check_writable
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
 
 FORMATS = (".docx", ".md", ".txt")

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from generator.errors import OutputExistsError
-from generator.fsutil import atomic_write
+from generator.atomic import atomic_write
 
 
 def test_writes_and_refuses_overwrite(tmp_path):

@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 
-from generator.errors import InputError, yaml_error
+from generator.errors import InputError
+from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 CATEGORIES = ("opening", "evaluation", "achievement", "problem_intro", "problem", "situation", "transition",
@@ -161,84 +161,6 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     sources = tuple(s.str() for s in m["sources"].seq()) if "sources" in m else ()
     count = m["count"].int(1, 10**9) if "count" in m else 1
     return Entry(entry_id, category, text, themes, types, era or None, sources, count, origin)
-
-
-# ---------------------------------------------------------------- YAML with line numbers
-class Node:
-    """A composed YAML node with its constructed value, so every error can name the file and line."""
-
-    def __init__(self, node: yaml.Node | None, value, path: Path):
-        self.node, self.value, self.path = node, value, path
-
-    def fail(self, message: str):
-        line = self.node.start_mark.line + 1 if self.node is not None else None
-        raise InputError(message, path=self.path, line=line, source_line=_source_line(self.path, line))
-
-    def seq(self) -> list["Node"]:
-        if not isinstance(self.node, yaml.SequenceNode):
-            self.fail("这里应为列表")
-        return [Node(n, v, self.path) for n, v in zip(self.node.value, self.value)]
-
-    def mapping(self, allowed=None, required=()) -> dict[str, "Node"]:
-        if not isinstance(self.node, yaml.MappingNode):
-            self.fail("这里应为“键: 值”的映射")
-        out = {}
-        for key_node, value_node in self.node.value:
-            key = str(key_node.value)
-            if allowed is not None and key not in allowed:
-                Node(key_node, key, self.path).fail(f"未知的键“{key}”，可用：{'、'.join(allowed)}")
-            if key in out:
-                Node(key_node, key, self.path).fail(f"键“{key}”重复")
-            value = next((v for k, v in self.value.items() if str(k) == key), None)
-            out[key] = Node(value_node, value, self.path)
-        for key in required:
-            if key not in out:
-                self.fail(f"缺少必填的键“{key}”")
-        return out
-
-    def str(self) -> str:
-        if not isinstance(self.value, str) or not self.value.strip():
-            self.fail("这里应为非空文字")
-        return self.value.strip()
-
-    def int(self, lo: int, hi: int) -> int:
-        if isinstance(self.value, bool) or not isinstance(self.value, int) or not lo <= self.value <= hi:
-            self.fail(f"这里应为 {lo}–{hi} 之间的整数")
-        return self.value
-
-
-def _source_line(path: Path, line: int | None) -> str | None:
-    if line is None:
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return lines[line - 1] if 0 < line <= len(lines) else None
-
-
-# libyaml's loader gives the same nodes and marks, ten times faster: a render loads ~1,000 entries.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(path: Path) -> Node:
-    """Parse ``path`` once into nodes and values; syntax errors become InputError with the line."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("文件不存在", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取（应为 UTF-8 文本）：{exc}", path=path) from None
-    loader = _LOADER(text)
-    try:
-        node = loader.get_single_node()
-        value = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, path, text, "YAML 格式错误") from None
-    finally:
-        loader.dispose()
-    return Node(node, value, path)
 
 
 # ---------------------------------------------------------------- themes and year facts

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from generator.bank.entries import load_yaml
+from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 FILENAME = "era_rules.yaml"

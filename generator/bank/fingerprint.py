@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.errors import InputError
-from generator.fsutil import atomic_write
+from generator.atomic import atomic_write
 
 FILENAME = "fingerprints.json.gz"
 FORMAT = "speechgen-fingerprints/1"

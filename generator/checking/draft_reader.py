@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.fsutil import read_input
+from generator.loader import read_bytes
 
 SUFFIXES = (".txt", ".md", ".docx")
 
@@ -31,7 +31,7 @@ def read_draft(path) -> list[str]:
         raise InputError("这是一个文件夹，请给出一份讲话稿（.docx、.md 或 .txt）", path=p)
     if suffix not in SUFFIXES:
         raise InputError(f"不支持的文件类型“{p.suffix or '无扩展名'}”，请给出 .docx、.md 或 .txt 文件", path=p)
-    data = read_input(p)
+    data = read_bytes(p, "draft")
     if suffix == ".docx":
         lines = _docx_lines(p)
     else:

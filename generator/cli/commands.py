@@ -141,7 +141,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
     if out is None or str(out) == "-":
         click.echo(text, nl=False)
         return
-    from generator.fsutil import atomic_write
+    from generator.atomic import atomic_write
 
     atomic_write(out, text, force=force)
     click.echo(f"已写入 {out}", err=True)

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 from generator.corpus.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
                                 split_runaway, to_simplified)
 from generator.errors import InputError
-from generator.fsutil import read_input
+from generator.loader import read_bytes
 from generator.corpus.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, role_of,
                                  split_runin_heading, split_subpoints, split_title, title_like)
 from generator.corpus.wraps import BODY_MARK_RE, continues, glue, rejoin_wraps, wrap_width
@@ -249,7 +249,7 @@ def parse_text(text: str, name: str = "<text>") -> Speech:
 def read_speech(path) -> Speech:
     """Read one corpus file. Raises InputError when it is missing, empty, binary or undecodable."""
     p = Path(path)
-    speech = parse_text(decode_bytes(read_input(p), str(p)), p.name)
+    speech = parse_text(decode_bytes(read_bytes(p, "corpus"), str(p)), p.name)
     if not speech.title and not speech.paragraphs:
         raise InputError("文件中没有可用的讲话正文（清洗后为空）", path=p)
     return speech

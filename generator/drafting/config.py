@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from generator.errors import ConfigError, InputError, SpeechgenError, yaml_error
-from generator.yamlsource import Collector, Prefixed, line_map
+from generator.errors import ConfigError, InputError, SpeechgenError
+from generator.loader import Collector, Prefixed, decode_config_text, line_map, parse_yaml, read_bytes
 
 CHARS_PER_MINUTE = 250
 
@@ -153,27 +152,13 @@ def parse_length(value) -> int | None:
 def load_config(path: str | Path, *, type_resolver=None) -> Config:
     """Read and validate a config file. Raises InputError/ConfigError with every problem found."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("配置文件不存在", path=p)
-    if p.is_dir():
-        raise InputError("应为配置文件，而不是文件夹", path=p)
-    data = p.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:  # saved from a Chinese Windows editor: GBK/GB18030 is as good, if it decodes cleanly
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise InputError("无法识别配置文件的编码；请用记事本等“另存为”UTF-8 编码", path=p) from None
+    text = decode_config_text(read_bytes(p, "config", empty_ok=True), p)
     return parse_config(text, str(p), type_resolver=type_resolver)
 
 
 def parse_config(text: str, source: str = "<config>", *, type_resolver=None) -> Config:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, source, text) from None
+    doc = parse_yaml(text, source, "配置文件")
+    node, data = doc.node, doc.value
     if data is None:
         raise InputError("配置文件是空的；可用 speechgen init TYPE 生成起步配置", path=source)
     if not isinstance(data, dict):

@@ -11,7 +11,8 @@ import yaml
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.errors import InputError, yaml_error
+from generator.errors import InputError
+from generator.loader import load_yaml, read_utf8
 from generator.resources import templates_dir
 
 MANIFEST = "manifest.yaml"
@@ -58,12 +59,7 @@ class Pack:
 
 def _read_manifest(folder: Path, origin: str) -> Pack:
     path = folder / MANIFEST
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, path, path.read_text(encoding="utf-8", errors="replace"), "模板包清单 YAML 语法错误") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取模板包清单：{exc}", path=path) from None
+    data = load_yaml(path, "manifest", "模板包清单").value
     if not isinstance(data, dict):
         raise InputError("模板包清单应为映射", path=path)
     unknown = sorted(set(map(str, data)) - _MANIFEST_KEYS)
@@ -152,7 +148,7 @@ def starter_text(pack: Pack, user_dirs=()) -> str:
     while cur is not None:
         path = cur.dir / cur.starter
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return read_utf8(path, "config")
         cur = packs.get(cur.extends) if cur.extends else None
     raise InputError("模板包缺少起步配置文件", path=pack.dir / pack.starter)
 
@@ -212,7 +208,7 @@ def check_pack(pack_dir) -> list[str]:
     env = environment(pack, user_dirs)
     for tpl in sorted(folder.glob("*.j2")):
         try:
-            env.parse(tpl.read_text(encoding="utf-8"), name=tpl.name, filename=str(tpl))
+            env.parse(read_utf8(tpl, "template"), name=tpl.name, filename=str(tpl))
         except TemplateSyntaxError as exc:
             problems.append(f"{tpl}，第{exc.lineno}行：模板语法错误：{exc.message}")
     if problems:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.fsutil import atomic_write
+from generator.atomic import atomic_write
 from generator.bank.entries import CATEGORIES, Entry, load_themes
 
 MANIFEST = "manifest.json"

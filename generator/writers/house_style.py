@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import InputError, yaml_error
+from generator.errors import InputError
+from generator.loader import decode_config_text, parse_yaml, read_bytes
 
 #: Chinese type sizes (字号) in points, as Word and WPS name them.
 ZIHAO = {
@@ -156,19 +157,11 @@ def style_from_mapping(data: dict, source: str) -> Style:
 def load_style(path: str | Path) -> Style:
     """Read a house-style YAML file; every problem is an InputError naming the file, line and key."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("找不到版式文件", path=p) from None
-    except UnicodeDecodeError:
-        raise InputError("版式文件不是 UTF-8 编码的文本", path=p) from None
-    except OSError as exc:
-        raise InputError(f"无法读取版式文件：{exc.strerror or exc}", path=p) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, p, text, "YAML 格式有误") from None
+    if not p.exists():
+        raise InputError("找不到版式文件", path=p)
+    text = decode_config_text(read_bytes(p, "style", empty_ok=True), p, "版式文件")
+    doc = parse_yaml(text, p, "版式文件")
+    node, data = doc.node, doc.value
     lines: dict[str, int] = {}
     if node is not None:
         lines[""] = node.start_mark.line + 1

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.fsutil import atomic_write  # noqa: E402
+from generator.atomic import atomic_write  # noqa: E402
 from generator.jobs import load, serialize  # noqa: E402
 from generator.drafting.compose import compose  # noqa: E402
 

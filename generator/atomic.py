@@ -10,14 +10,14 @@ from pathlib import Path
 from generator.errors import InputError, OutputExistsError
 
 
-_ERRNO_ZH = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+ERRNO_ZH = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
              errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统", errno.ENOTDIR: "路径中有一段不是文件夹",
              errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
 
 
 def os_reason(exc: OSError) -> str:
     """An OS error's cause in Chinese (the C library's strerror is English)."""
-    return _ERRNO_ZH.get(exc.errno, exc.strerror or str(exc))
+    return ERRNO_ZH.get(exc.errno, exc.strerror or str(exc))
 
 
 def check_writable(path: str | Path, force: bool) -> Path:
@@ -58,19 +58,3 @@ def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) ->
             pass
         raise
     return p
-
-
-def read_input(path) -> bytes:
-    """The bytes of an input file. Raises InputError when it is missing, a folder, unreadable or empty."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("文件不存在", path=p)
-    if p.is_dir():
-        raise InputError("这是一个文件夹，请给出文件", path=p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取：{os_reason(exc)}", path=p) from None
-    if not data.strip():
-        raise InputError("文件是空的", path=p)
-    return data

@@ -1,0 +1,390 @@
+"""The one loader of input files: regular files only, size-capped, decoded, and YAML parsed with line numbers.
+
+Every file the tool reads on a user's behalf — configs, house styles, pack manifests, phrasebank and
+era-rule YAML, corpus files, drafts to check — comes through here, so the limits hold everywhere:
+
+- only regular files are read (a FIFO, a device such as ``/dev/zero`` or a socket would hang or never
+  end), and at most ``limit`` bytes of them;
+- YAML may not use anchors or aliases (a "billion laughs" file expands exponentially, and no config
+  or data file of ours needs them), nor nest deeper than ``MAX_DEPTH``, nor hold more than
+  ``MAX_NODES`` nodes; tags other than the standard ones are refused by the safe loader;
+- every problem is an :class:`InputError` naming the file, the line and, where there is one, the key.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.errors import InputError, SpeechgenError
+
+KB = 1024
+MB = 1024 * KB
+
+#: Size limits by kind of input, in bytes. A config of a few dozen facts is a few KB.
+LIMITS = {
+    "config": 1 * MB,
+    "style": 256 * KB,
+    "manifest": 256 * KB,
+    "template": 1 * MB,
+    "phrasebank": 64 * MB,
+    "corpus": 64 * MB,
+    "draft": 64 * MB,
+}
+#: What each kind of input is called in messages.
+NAMES = {"config": "配置文件", "style": "版式文件", "manifest": "模板包清单", "template": "模板文件",
+         "phrasebank": "短语库文件", "corpus": "文件", "draft": "文件"}
+MAX_DEPTH = 64
+MAX_NODES = 2_000_000
+
+# libyaml's parser gives the same events, nodes and marks as the pure-Python one, about ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_ERRNO_ZH = {2: "文件不存在", 13: "没有读取权限", 1: "没有读取权限", 21: "这是一个文件夹", 20: "路径中有一段不是文件夹",
+             36: "文件名太长", 40: "符号链接层数过多"}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error's cause in Chinese (the C library's strerror is English)."""
+    from generator.atomic import ERRNO_ZH
+
+    return _ERRNO_ZH.get(exc.errno or 0) or ERRNO_ZH.get(exc.errno or 0) or "操作系统拒绝了这次读取"
+
+
+def _size_zh(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB and n % MB == 0 else f"{n // KB} KB"
+
+
+def read_bytes(path: str | Path, kind: str = "config", *, empty_ok: bool = False) -> bytes:
+    """The bytes of the regular file ``path``, at most ``LIMITS[kind]`` of them.
+
+    Raises InputError (naming the file) when it is missing, a folder, not a regular file, unreadable,
+    larger than the limit, or empty (unless ``empty_ok``).
+    """
+    p = Path(path)
+    limit = LIMITS[kind]
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(f"{NAMES[kind]}不存在", path=p) from None
+    except OSError as exc:
+        raise InputError(os_reason(exc), path=p) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("这是一个文件夹，请给出文件", path=p)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("不是普通文件（可能是管道、设备或套接字），不会读取", path=p)
+    if st.st_size > limit:
+        raise InputError(f"文件太大（{st.st_size // KB} KB），超过了 {_size_zh(limit)} 的上限", path=p)
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it does not hang.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("不是普通文件（可能是管道、设备或套接字），不会读取", path=p)
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"无法读取：{os_reason(exc)}", path=p) from None
+    if len(data) > limit:
+        raise InputError(f"文件太大，超过了 {_size_zh(limit)} 的上限", path=p)
+    if not empty_ok and not data.strip():
+        raise InputError("文件是空的", path=p)
+    return data
+
+
+_UNICODE_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Characters no text of ours may hold: C0/C1 controls other than tab and newlines, lone surrogates,
+#: the non-characters U+FFFE/U+FFFF.
+BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def decode_config_text(data: bytes, path: str | Path, what: str = "配置文件") -> str:
+    """Text of a config-like file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+
+    What does not decode cleanly as one of them is refused with a hint, never guessed at: a short
+    Big5 file, for one, is misread by every detector.
+    """
+    for bom, enc in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean_text(data.decode(enc), path)
+            except UnicodeDecodeError:
+                break
+    else:
+        try:
+            return _clean_text(data.decode("utf-8"), path)
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            # GB18030 decodes almost any byte string; accept it only when the result reads as Chinese text.
+            han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+            odd = sum(1 for ch in text if ord(ch) > 0x7F and not ("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                                                                  or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027"))
+            if han and odd <= han // 20:
+                return _clean_text(text, path)
+    raise InputError(f"无法确定{what}的编码（支持 UTF-8、带 BOM 的 UTF-16、GBK/GB18030）；"
+                     "请用记事本等“另存为”UTF-8 编码后再试", path=path)
+
+
+def _clean_text(text: str, path: str | Path) -> str:
+    m = BAD_CHARS_RE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise InputError(f"含有不可见的控制字符或无效字符（U+{ord(m.group(0)):04X}），请删去", path=path, line=line)
+    return text
+
+
+def read_utf8(path: str | Path, kind: str, *, empty_ok: bool = True) -> str:
+    """A data file of ours (phrasebank, template, manifest) as UTF-8 text."""
+    data = read_bytes(path, kind, empty_ok=empty_ok)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError("不是 UTF-8 编码的文本，请另存为 UTF-8", path=path, line=line) from None
+    return _clean_text(text, path)
+
+
+# ---------------------------------------------------------------- YAML
+# PyYAML's problems, said in Chinese with the usual fix; anything else is named generically.
+_YAML_ZH = [
+    (r"expected ',' or '\]'", "方括号 [ ] 里的列表没有正确结束，检查是否少了 ] 或逗号"),
+    (r"expected ',' or '\}'", "花括号 {{ }} 没有正确结束，检查是否少了 }} 或逗号"),
+    (r"mapping values are not allowed here", "这里不能出现“键: 值”：检查缩进，或给含冒号的文字加引号"),
+    (r"found character '\\t' that cannot start any token", "YAML 不能用 Tab 缩进，请改用空格"),
+    (r"could not find expected ':'", "缺少冒号“:”"),
+    (r"found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    (r"found undefined alias", "引用了未定义的别名（*…）"),
+    (r"expected <block end>, but found (.+)", "缩进不一致（遇到 {0}）"),
+    (r"found unknown escape character", "双引号里有无效的转义字符（\\），可改用单引号"),
+    (r"did not find expected key", "缩进不一致，或少了“键:”"),
+    (r"did not find expected '-' indicator", "列表项缩进不一致，每项应以“- ”开头"),
+    (r"found duplicate anchor", "锚点（&…）重复"),
+    (r"could not determine a constructor for the tag '?([^']*)'?", "不支持的 YAML 标签 {0}，请删去"),
+    (r"found undefined tag handle", "未定义的 YAML 标签前缀，请删去 ! 开头的标签"),
+    (r"found unacceptable character|special characters are not allowed", "含有 YAML 不允许的字符，请删去"),
+    (r"expected a single document", "文件里有多个 YAML 文档（---），只能有一个"),
+    (r"while scanning a quoted scalar|found unexpected end of stream", "引号没有闭合"),
+    (r"while scanning a block scalar", "多行文字（| 或 >）的缩进有误"),
+    (r"expected alphabetic or numeric character", "锚点或别名（& *）的名字有误；配置中不需要用锚点"),
+    (r"while parsing a (?:block|flow) (?:mapping|sequence|collection|node)", "结构有误：检查缩进、冒号和括号"),
+    (r"while scanning", "有无法识别的写法：检查引号、冒号和缩进"),
+]
+
+
+def yaml_error(exc: Exception, path, text: str | None = None, what: str = "YAML 语法错误") -> InputError:
+    """An InputError for a YAML file that does not parse: file, line, the offending line, the cause in Chinese.
+
+    PyYAML marks where it gave up; when that is after an unclosed bracket or quote, the line where
+    the construct began (its context mark) is named too.
+    """
+    problem = str(getattr(exc, "problem", None) or exc)
+    full = problem + " " + str(getattr(exc, "context", "") or "")
+    unclosed = bool(re.search(r"expected ',' or|end of stream|while scanning a quoted", full + str(exc)))
+    for pattern, zh in _YAML_ZH:
+        m = re.search(pattern, full)
+        if m:
+            problem = zh.format(*m.groups())
+            break
+    else:
+        problem = "无法解析：检查缩进、冒号、引号和括号"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    if context is not None and line is not None and context.line + 1 < line:
+        if unclosed:  # the bracket or quote left open is on the line where it began
+            problem += f"（第{line}行才发现）"
+            line = context.line + 1
+        else:
+            problem += f"（从第{context.line + 1}行开始）"
+    lines = text.splitlines() if text is not None else []
+    src = lines[line - 1] if line and line <= len(lines) else None
+    return InputError(f"{what}：{problem}", path=path, line=line, source_line=src)
+
+
+def _vet_events(text: str, path, what: str) -> None:
+    """Refuse anchors, aliases, over-deep nesting and over-many nodes before anything is built."""
+    depth = nodes = 0
+    loader = _LOADER(text)
+    try:
+        while loader.check_event():
+            ev = loader.get_event()
+            if isinstance(ev, (yaml.CollectionStartEvent, yaml.ScalarEvent, yaml.AliasEvent)):
+                nodes += 1
+                if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+                    line = ev.start_mark.line + 1
+                    raise InputError(f"{what}不能使用 YAML 锚点和别名（& 与 *），请把内容直接写出", path=path, line=line,
+                                     source_line=_line_of(text, line))
+                if nodes > MAX_NODES:
+                    raise InputError(f"{what}的内容过多（超过 {MAX_NODES} 项）", path=path,
+                                     line=ev.start_mark.line + 1)
+            if isinstance(ev, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = ev.start_mark.line + 1
+                    raise InputError(f"{what}嵌套过深（超过 {MAX_DEPTH} 层）", path=path, line=line,
+                                     source_line=_line_of(text, line))
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path, text, f"{what} YAML 语法错误") from None
+    finally:
+        loader.dispose()
+
+
+def _line_of(text: str, line: int | None) -> str | None:
+    if not line:
+        return None
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+@dataclass
+class Node:
+    """A composed YAML node with its constructed value, so every error can name the file and line."""
+
+    node: yaml.Node | None
+    value: object
+    path: Path | str
+    text: str = ""
+
+    @property
+    def line(self) -> int | None:
+        return self.node.start_mark.line + 1 if self.node is not None else None
+
+    def fail(self, message: str):
+        raise InputError(message, path=self.path, line=self.line, source_line=_line_of(self.text, self.line))
+
+    def seq(self) -> list["Node"]:
+        if not isinstance(self.node, yaml.SequenceNode) or not isinstance(self.value, list):
+            self.fail("这里应为列表")
+        assert isinstance(self.node, yaml.SequenceNode) and isinstance(self.value, list)
+        return [Node(n, v, self.path, self.text) for n, v in zip(self.node.value, self.value)]
+
+    def mapping(self, allowed=None, required=()) -> dict[str, "Node"]:
+        if not isinstance(self.node, yaml.MappingNode) or not isinstance(self.value, dict):
+            self.fail("这里应为“键: 值”的映射")
+        assert isinstance(self.node, yaml.MappingNode) and isinstance(self.value, dict)
+        values = {str(k): v for k, v in self.value.items()}
+        out: dict[str, Node] = {}
+        for key_node, value_node in self.node.value:
+            key = str(key_node.value)
+            if allowed is not None and key not in allowed:
+                Node(key_node, key, self.path, self.text).fail(f"未知的键“{key}”，可用：{'、'.join(allowed)}")
+            if key in out:
+                Node(key_node, key, self.path, self.text).fail(f"键“{key}”重复")
+            out[key] = Node(value_node, values.get(key), self.path, self.text)
+        for key in required:
+            if key not in out:
+                self.fail(f"缺少必填的键“{key}”")
+        return out
+
+    def str(self) -> str:
+        if not isinstance(self.value, str) or not self.value.strip():
+            self.fail("这里应为非空文字")
+        assert isinstance(self.value, str)
+        return self.value.strip()
+
+    def int(self, lo: int, hi: int) -> int:
+        v = self.value
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            self.fail(f"这里应为 {lo}–{hi} 之间的整数")
+        assert isinstance(v, int)
+        return v
+
+
+def parse_yaml(text: str, path: str | Path, what: str = "文件") -> Node:
+    """Parse one YAML document: anchors, aliases, deep nesting and unknown tags refused; syntax errors
+    become InputError with the line. The value is built from the same node tree, so lines always match."""
+    _vet_events(text, path, what)
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path, text, f"{what} YAML 语法错误") from None
+    except (ValueError, OverflowError) as exc:  # e.g. a timestamp 2026-13-45 the constructor cannot build
+        mark = getattr(loader, "marks", None)
+        raise InputError(f"{what}中有无法识别的值（{_value_reason(exc)}）", path=path,
+                         line=mark.line + 1 if mark is not None else None) from None
+    finally:
+        loader.dispose()
+    return Node(node, value, path, text)
+
+
+def _value_reason(exc: Exception) -> str:
+    s = str(exc)
+    if "month" in s or "day" in s or "year" in s:
+        return "日期不存在，如 2026-02-30；请写成真实的日期"
+    if "digits" in s or "int" in s:
+        return "数字过长"
+    return "格式不对"
+
+
+def load_yaml(path: str | Path, kind: str = "phrasebank", what: str = "文件") -> Node:
+    """Read ``path`` (a UTF-8 data file) and parse it as one YAML document."""
+    return parse_yaml(read_utf8(path, kind), path, what)
+
+
+# ---------------------------------------------------------------- key paths → lines, every problem at once
+def line_map(node, path: str = "", out: dict | None = None, dupes: list | None = None) -> dict:
+    """Map each key path (``reporters[0].name``) to the 1-based line of its value in the YAML source.
+
+    Keys given twice in one mapping are collected in ``dupes`` as (path, first line, second line):
+    YAML keeps the last silently, which would lose what the user wrote first.
+    """
+    out = {} if out is None else out
+    dupes = [] if dupes is None else dupes
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            sub = f"{path}.{key}" if path else key
+            if sub in out and sub != path:
+                dupes.append((sub, out[sub], key_node.start_mark.line + 1))
+            out[sub] = key_node.start_mark.line + 1
+            line_map(value_node, sub, out, dupes)
+            out[sub] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            line_map(item, f"{path}[{i}]", out, dupes)
+    return out
+
+
+class Collector:
+    """Collects every problem before failing, each tagged with key path and YAML line."""
+
+    def __init__(self, path: str, text: str, lines: dict):
+        self.path, self.lines = path, lines
+        self.problems: list[SpeechgenError] = []
+        self.source = text.splitlines()
+
+    def line_of(self, key: str) -> int | None:
+        probe = key
+        while probe and probe not in self.lines:
+            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe) if re.search(r"[.\[]", probe) else ""
+        return self.lines.get(probe)
+
+    def add(self, key: str, message: str) -> None:
+        line = self.line_of(key)
+        src = self.source[line - 1] if line and line <= len(self.source) else None
+        self.problems.append(SpeechgenError(message, line=line, key=key, source_line=src))
+
+
+class Prefixed:
+    """A view of the collector that prefixes key paths (for nested reporter fields)."""
+
+    def __init__(self, c: Collector, prefix: str):
+        self.c, self.prefix = c, prefix
+
+    def add(self, key: str, message: str) -> None:
+        self.c.add(f"{self.prefix}.{key}", message)
