@@ -1,4 +1,8 @@
-"""The render job: config → Draft(s) → .docx/.md/.txt files, with a summary and the checker's verdict."""
+"""The render job: config → Draft(s) → .docx/.md/.txt files, with a summary and the checker's verdict.
+
+It sits above drafting, writers and checking (not inside drafting) because it is the one place that
+ties the three together: drafting makes a Draft and knows nothing of files or findings; the CLI and
+the web workbench both call this job, so neither holds that glue itself."""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ from pathlib import Path
 from generator.drafting.compose import compose
 from generator.drafting.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
+from generator.writers import serialize
+from generator.writers.sources import provenance
 from generator.errors import InputError
 from generator.atomic import atomic_write, check_writable
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
 
-FORMATS = (".docx", ".md", ".txt")
+from generator.writers import FORMATS
 
 
 @dataclass
@@ -31,17 +37,6 @@ def init_config(type_name: str, template_dirs=()) -> str:
 
 def load(config_path, template_dirs=()) -> Config:
     return load_config(config_path, type_resolver=lambda t: resolve_type(t, template_dirs))
-
-
-def serialize(draft: Draft, fmt: str, style=None) -> bytes:
-    """The bytes of ``draft`` in format ``fmt`` ('.docx', '.md' or '.txt')."""
-    if fmt == ".docx":
-        from generator.writers.docx import render_docx
-
-        return render_docx(draft, style)
-    from generator.writers.text import to_markdown, to_text
-
-    return (to_markdown(draft) if fmt == ".md" else to_text(draft)).encode("utf-8")
 
 
 def _style(config: Config, style_path):
@@ -113,37 +108,6 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         result.summary_lines.append(summary_line(draft, path))
         result.errors += _check(draft, config, result.summary_lines)
     return result
-
-
-def provenance(draft: Draft, bank) -> str:
-    """Where every stretch of the draft came from: template, config key, or phrasebank entry and the
-    corpus lines it was mined from. One section a paragraph, in reading order."""
-    out = [f"# 出处：{draft.title}", ""]
-    for i, block in enumerate(draft.blocks, 1):
-        out.append(f"## 第{i}段")
-        for span in block.spans:
-            text = span.text if len(span.text) <= 40 else span.text[:38] + "……"
-            where = _source_zh(span.source, bank)
-            out.append(f"- {text} ← {where}")
-        out.append("")
-    return "\n".join(out)
-
-
-def _source_zh(source: str, bank) -> str:
-    kind, _, ref = source.partition(":")
-    if kind == "phrase":
-        entry = bank.get(ref)
-        if entry is None:
-            return f"短语库 {ref}"
-        origin = "；".join(entry.sources[:3]) + ("…" if len(entry.sources) > 3 else "") if entry.sources else "手写条目"
-        return f"短语库 {ref}（{entry.category}，{origin}）"
-    if kind == "config":
-        return f"配置项 {ref}"
-    if kind == "curated":
-        return f"手写资料 {ref}"
-    if kind == "placeholder":
-        return "待补（配置中缺少这项事实）"
-    return f"模板 {ref}" if ref else "模板"
 
 
 def summary_line(draft: Draft, path: Path | None) -> str:

@@ -117,11 +117,6 @@ def winnow(hashes: list[int]) -> set[int]:
     return set(mins)
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of a line, split at 。！？； and line ends (original text, stripped)."""
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
-
-
 def sentence_hash(sentence: str) -> int | None:
     """Hash of a sentence's normalised text, or None when it is too short to count."""
     norm = normalised(sentence)

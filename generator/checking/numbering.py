@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from generator.checking.base import Doc, Finding, cn_number, cn_word, finding
+from generator.checking.base import Doc, Finding, finding
+from generator.zh import cn as cn_word, parse_cn as cn_number
 
 _N = r"([一二两三四五六七八九十]{1,3}|\d{1,2})"
 _ANNOUNCE = re.compile(

@@ -227,7 +227,7 @@ def templates_show(type_name, template_dirs) -> None:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="模板包文件夹的上级文件夹。")
 def templates_new(type_id, name, base, out_dir) -> None:
     """以内置模板包为起点新建一个模板包。"""
-    from generator.drafting.packs import new_pack
+    from generator.drafting.authoring import new_pack
 
     path = new_pack(type_id, name, base, out_dir)
     click.echo(f"已新建模板包：{path}")
@@ -237,7 +237,7 @@ def templates_new(type_id, name, base, out_dir) -> None:
 @click.argument("pack_dir", metavar="DIR")
 def templates_check(pack_dir) -> None:
     """检查模板包（文件夹，或内置模板包的 id）：清单、语法，并用起步配置试渲染。"""
-    from generator.drafting.packs import check_pack
+    from generator.drafting.authoring import check_pack
 
     problems = check_pack(pack_dir)
     for p in problems:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from generator.zh import CJK, GLOSS_RE
+
 # Characters that make an ASCII punctuation mark "Chinese context": ideographs, CJK punctuation, quotes.
 _CJKISH = CJK + "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2026\u2014"
 TERMINAL = "。！？；：…!?;:"
@@ -32,10 +33,6 @@ _DOTS = ".．"
 _UNITS = "%％‰年月日时个亿万千百元岁人名家项次件条吨米公平倍多余天周届期位户所座台"
 
 # A gloss is romanised pinyin (tone marks or tone digits) in brackets right after an ideograph.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_ONE_GLOSS = rf"[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]"
-# A run of glosses goes at once: removing only the first would leave the next one after an ideograph.
-GLOSS_RE = re.compile(rf"(?<=[{CJK}])(?:{_ONE_GLOSS})+")
 
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _HALF_PUNCT_RE = re.compile(r"[,:;!?]+")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator.corpus.cleaning import (CJK, GLOSS_RE, clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
+from generator.zh import CJK, GLOSS_RE
+from generator.corpus.cleaning import (clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
                                 split_runaway, to_simplified)
 from generator.errors import InputError
 from generator.loader import read_bytes

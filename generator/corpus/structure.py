@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from generator.corpus.cleaning import CJK
+from generator.zh import CJK, NUM, parse_cn
 
-NUM = "一二三四五六七八九十"
-_DIGITS = {c: i for i, c in enumerate(NUM[:9], 1)}
 
 SALUTATION_RE = re.compile(
     r"^(?:同志们|各位代表|各位委员|各位领导|各位同志|同志们、朋友们|女士们、先生们)[：！，]?$")
@@ -36,18 +34,6 @@ PLACEHOLDER_RE = re.compile(
 _PLACE_AFTER_RE = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|日报|公司|集团|党委|党组|局|委)")
 
 _TITLE_END_RE = re.compile(r"(?:讲话|点评|发言|致辞|报告|提纲|讲稿|总结|意见|通知|决定|方案|纪要|主持词)$")
-
-
-def cn_number(s: str) -> int:
-    """Value of a small Chinese numeral (一 … 九十九); 0 when not one."""
-    if not s:
-        return 0
-    if "十" not in s:
-        return _DIGITS.get(s, 0) if len(s) == 1 else 0
-    tens, _, ones = s.partition("十")
-    t = _DIGITS.get(tens, 0) if tens else 1
-    o = _DIGITS.get(ones, 0) if ones else 0
-    return t * 10 + o if (not tens or t) and (not ones or o) else 0
 
 
 def _heading_shaped(line: str, limit: int = 60) -> bool:
@@ -105,7 +91,7 @@ def opens_item(line: str) -> bool:
 
 
 def _markers(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), cn_number(m.group(1) or m.group(2) or m.group(3))) for m in _MARKER_RE.finditer(text)]
+    return [(m.start(), parse_cn(m.group(1) or m.group(2) or m.group(3)) or 0) for m in _MARKER_RE.finditer(text)]
 
 
 def _run_counts(text: str, chain: list[tuple[int, int]]) -> bool:
@@ -180,7 +166,8 @@ def split_title(lines: list[tuple[int, str]]) -> tuple[str, int, list[tuple[int,
     nxt = lines[1][1] if len(lines) > 1 else ""
     rest = lines[1:]
     if (len(lines) > 2 and title_like(nxt) and is_salutation(lines[2][1])
-            and not _TITLE_END_RE.search(title) and len(title) + len(nxt) <= 60):
+            and not _TITLE_END_RE.search(title) and title_like(title + nxt)):
+        # The joined line must still read as a title (0. + :0 makes a 0.: heading, not a title).
         title, rest = title + nxt, lines[2:]
     return title, no, rest
 

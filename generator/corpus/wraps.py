@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from generator.corpus.cleaning import CJK, ends_sentence
+from generator.corpus.cleaning import ends_sentence
+from generator.zh import CJK
 from generator.corpus.structure import heading_level, is_salutation, opens_item
 
 # A line this many times the wrap width was never cut at it: it is a paragraph of its own.

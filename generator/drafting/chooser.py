@@ -1,4 +1,4 @@
-"""Phrase choice and the genre's small words: Chinese numerals, enumerators, slot filling, no repeats."""
+"""Phrase choice: candidate pools per category and theme, ranking by shared wording, slot filling, no repeats."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ import random
 import re
 
 from generator.bank.entries import Entry, Phrasebank, load_themes
+from generator.zh import clauses, strip_enumerator
 
-_DIGITS = "零一二三四五六七八九"
-_ENUM_HEAD = re.compile(
-    r"^(?:第[一二三四五六七八九十]+[，,、：:]?|[一二三四五六七八九十]+[要是][，,：:]?|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*")
 _SLOT = re.compile(r"\{(\w+)\}")
 _QUOTED = re.compile(r"“([^”]{1,20})”")
 _PERSON = re.compile(r"同志(?!们)")
 _NARRATIVE = {"opening", "evaluation", "achievement", "situation", "transition", "closing"}
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
 #: Slots a draft can never fill from the config: entries needing them are not used.
 UNFILLABLE = {"n", "name"}
 #: Mined sentences longer than this are not used verbatim: the checker flags runs of 50 characters
@@ -36,37 +32,6 @@ THEME_BONUS = 4.0
 #: A mined sub-point head is a directive only when the speech enumerated it so (一要…/一是…/第一…);
 #: unnumbered (一) headings of a report (政治建设持续加强) read wrongly after 一要.
 _DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+)")
-
-
-def cn(n: int) -> str:
-    """Chinese numeral for 1–99 (一, 十, 十二, 二十, 二十一)."""
-    if not 0 < n < 100:
-        raise ValueError(f"numeral out of range: {n}")
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
-
-
-def count_word(n: int) -> str:
-    """A count before a measure word: 两点意见, not 二点意见."""
-    return "两" if n == 2 else cn(n)
-
-
-def enumerator(i: int, kind: str) -> str:
-    """The i-th enumerator of a kind: yao 一要, shi 一是, di 第一, h1 一、, h2 （一）, h3 1., h4 （1）."""
-    forms = {"yao": "{c}要", "shi": "{c}是", "di": "第{c}", "h1": "{c}、", "h2": "（{c}）", "h3": "{i}.", "h4": "（{i}）"}
-    if kind not in forms:
-        raise ValueError(f"unknown enumerator kind {kind!r}")
-    return forms[kind].format(c=cn(i), i=i)
-
-
-def strip_enumerator(text: str) -> str:
-    return _ENUM_HEAD.sub("", text, count=1).strip()
-
-
-def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def _norm(sentence: str) -> str:
@@ -253,7 +218,7 @@ class Chooser:
                     text = _fill(e, values, head)
                     # a head is read after its 一要…: "要抓好X" must not come back word for word in its body
                     self.pools.fills[fkey] = None if text is None else (
-                        text, [_norm(s) for s in sentences(text)] or [_norm(text)],
+                        text, [_norm(s) for s in clauses(text)] or [_norm(text)],
                         _shingles(("要" if head else "") + text), _rare(text, self.pools.idf))
                 filled = self.pools.fills[fkey]
                 if filled is None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from generator.drafting.config import Config
 from generator.bank.entries import themes_of, year_facts
-from generator.drafting.chooser import Chooser, Pools, cn, count_word, enumerator
+from generator.drafting.chooser import Chooser, Pools
+from generator.zh import cn, count_word, enumerator
 
 MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
 

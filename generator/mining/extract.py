@@ -9,9 +9,8 @@ from functools import lru_cache
 from generator.mining import segment
 from generator.mining.generalise import Context, generalise, is_junk
 from generator.bank.entries import load_themes, themes_of
+from generator.zh import NUM, sentences
 
-NUM = "一二三四五六七八九十"
-_SENT_RE = re.compile(r"[^。！？]*[。！？]+”?|[^。！？]+$")
 _QUOTE_RE = re.compile(r"“([^“”]{1,24})”")
 _L1_ENUM_RE = re.compile(rf"^(?:[{NUM}]{{1,3}}[、，．.]|第[{NUM}]{{1,3}}(?:部分)?[、，：:．.]?)\s*")
 _LN_ENUM_RE = re.compile(rf"^(?:[（(][{NUM}\d]{{1,3}}[）)]|\d{{1,2}}[.．、]|[{NUM}]{{1,3}}[、.．])\s*")
@@ -51,17 +50,6 @@ class _State:
     section_ctx: str = ""   # "achievement" | "problem" | "requirement" | "" (before any heading)
     lead_ctx: str = ""      # context for the sub-points that follow
     head: str = ""          # current sub-point head
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, a closing quote kept with its sentence, quotes never cut in two."""
-    out: list[str] = []
-    for piece in _SENT_RE.findall(text):
-        if out and out[-1].count("“") > out[-1].count("”"):
-            out[-1] += piece
-        else:
-            out.append(piece)
-    return [s.strip() for s in out if s.strip()]
 
 
 def meeting_types(speech) -> tuple[str, ...]:

@@ -290,7 +290,7 @@ def test_openings_are_varied(entries):
 
 def test_no_phrase_shared_by_entries_of_one_draft(entries):
     """Entries that can meet in one draft share no run of 12 characters (the checker's repetition rule)."""
-    checks = pytest.importorskip("generator.checking.registry")
+    checks = pytest.importorskip("generator.checking.repetition")
     from generator.bank.fingerprint import normalise
 
     gram = checks.PHRASE_MIN

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from generator.corpus.reader import parse_text, read_corpus
 from generator.errors import InputError
 from generator.bank.fingerprint import (FILENAME, K, W, FingerprintIndex, build_index, fingerprint_speech, normalise,
-                                   normalised, sentence_hash, sentences, shingle_hashes, winnow)
+                                   normalised, sentence_hash, shingle_hashes, winnow)
+from generator.zh import split_at_marks as sentences
 
 CHARS = "党建工作基层组织责任落实推动全面进步过硬政治思想队伍作风纪律乡村振兴治理教育管理"
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.corpus.cleaning import (GLOSS_RE, clean_line, clean_lines, ends_sentence, fix_punctuation, is_clutter,
+from generator.zh import GLOSS_RE
+from generator.corpus.cleaning import (clean_line, clean_lines, ends_sentence, fix_punctuation, is_clutter,
                                 normalize_text, split_runaway, squeeze_spaces, to_simplified)
 
 

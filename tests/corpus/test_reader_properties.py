@@ -77,6 +77,8 @@ _TOKEN = re.compile(r"<U\+[0-9A-Fa-f]{4,6}>")
 @example("关于加强基层党建工作的讲话\n同志们：\n今年以来，各级党组织认真落实上级部署，有序推进各项重点\n"
          "任务，成效明显。这为我们做好下一步工作奠定了基础，大家要\n珍惜成绩、再接再厉，推动工作不断迈上新台阶。\n"
          "一、提高政治站位。一要加强学习，二要狠抓落实，三要强化担当。\n第一，要层层传导压力（街道）。")
+# Joining a title broken over two lines made a heading (0. + :0 → 0.:0), so the re-read split it again.
+@example("0.\n:0\n同志们")
 def test_cleaning_is_idempotent_and_never_raises(text):
     once = clean(text)
     assert clean(once) == once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.corpus.structure import (PLACEHOLDER_RE, cn_number, find_placeholders, heading_level, role_of,
+from generator.corpus.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, role_of,
                                  split_runin_heading, split_subpoints, split_title)
 from generator.corpus.wraps import continues, rejoin_wraps, wrap_width
 
@@ -44,10 +44,6 @@ def test_heading_levels(line, level):
 ])
 def test_not_headings(line):
     assert heading_level(line) is None
-
-
-def test_cn_number():
-    assert [cn_number(s) for s in ("一", "九", "十", "十一", "二十", "二十三", "零", "")] == [1, 9, 10, 11, 20, 23, 0, 0]
 
 
 def test_split_subpoints_inline_run_mixing_yao_and_shi():
@@ -177,6 +173,12 @@ def test_split_title_rejoins_a_two_line_title():
     assert split_title(lines) == ("区委书记在2025年全区基层党建工作述职评议会上的点评", 1, lines[2:])
     assert split_title([(1, "同志们："), (2, "今天。")])[0] == ""
     assert split_title([(1, "今天召开会议。")])[0] == ""
+
+
+def test_split_title_does_not_join_into_a_heading():
+    # 0. and :0 are each title-like, but 0.:0 is a level-3 heading: the lines stay apart.
+    lines = [(1, "0."), (2, ":0"), (3, "同志们")]
+    assert split_title(lines) == ("0.", 1, lines[1:])
 
 
 @pytest.mark.parametrize("text, level, index, role", [

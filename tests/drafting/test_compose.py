@@ -12,7 +12,7 @@ from generator.drafting.config import parse_config
 from generator.bank.era import load_era_rules, outdated
 from generator.drafting.packs import resolve_type
 from generator.bank.entries import load_phrasebank, load_themes, year_facts
-from generator.drafting.chooser import cn, count_word, enumerator, sentences, strip_enumerator
+from generator.zh import clauses as sentences, cn, count_word, enumerator, strip_enumerator
 
 BANK = load_phrasebank()
 THEMES = list(load_themes())

@@ -10,7 +10,8 @@ from generator.cli import cli
 from generator.drafting.compose import compose
 from generator.drafting.config import parse_config
 from generator.errors import InputError
-from generator.drafting.packs import check_pack, find_packs, get_pack, new_pack, resolve_type
+from generator.drafting.authoring import check_pack, new_pack
+from generator.drafting.packs import find_packs, get_pack, resolve_type
 
 
 def build_tree(root, files: dict) -> None:

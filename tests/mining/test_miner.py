@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from generator.cli import cli
 from generator.corpus.reader import parse_text
 from generator.errors import InputError
-from generator.mining.extract import extract_speech, parallels, sentences
+from generator.mining.extract import extract_speech, parallels
+from generator.zh import sentences
 from generator.mining.generalise import Context, generalise, is_junk
 from generator.mining.miner import MANIFEST, mine
 from generator.bank.entries import load_entry_file

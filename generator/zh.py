@@ -1,0 +1,124 @@
+"""Chinese-text helpers used everywhere: CJK ranges, numerals (write and parse), enumerators, sentences.
+
+One home for what the corpus reader, the miner, drafting and the checker all need, so that they
+agree: the numeral a draft writes is the numeral the checker reads back, and a sentence is cut the
+same way wherever it is counted.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: CJK ideographs: extension A, the unified block and the compatibility block.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: The numeral characters of headings and sub-point markers (一 … 十).
+NUM = "一二三四五六七八九十"
+_DIGITS = "零一二三四五六七八九"
+_DIGIT_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                "八": 8, "九": 9}
+_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十")
+
+#: Pinyin glosses after characters in scraped text: 調(diào)研. A gloss is no wording of the speech.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_ONE_GLOSS = rf"[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]"
+GLOSS_RE = re.compile(rf"(?<=[{CJK}])(?:{_ONE_GLOSS})+")
+
+#: A fact the drafter still has to supply, as drafts write it: 〔待补：述职人数〕.
+TODO_RE = re.compile(r"〔待补[^〕]*〕")
+
+
+# ---------------------------------------------------------------- numerals
+def cn(n: int) -> str:
+    """Chinese numeral for 1–99 (一, 十, 十二, 二十, 二十一). Raises ValueError outside that range."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < 100:
+        raise ValueError(f"numeral out of range: {n}")
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+
+
+def count_word(n: int) -> str:
+    """A count before a measure word: 两点意见, not 二点意见."""
+    return "两" if n == 2 else cn(n)
+
+
+def parse_cn(text: str) -> int | None:
+    """Value of a numeral written in digits or Chinese (一 … 九十九, 两, 〇), else None."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _NUMERAL_CHARS for c in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if "十" in ones:
+            return None
+        t = _DIGIT_VALUE.get(tens) if tens else 1
+        o = _DIGIT_VALUE.get(ones) if ones else 0
+        if t is None or o is None or t == 0 or (ones and o == 0):
+            return None
+        return t * 10 + o
+    if len(text) == 1:
+        return _DIGIT_VALUE.get(text)
+    return None
+
+
+# ---------------------------------------------------------------- enumerators
+#: How the i-th item of each kind is written: yao 一要, shi 一是, di 第一, h1 一、, h2 （一）, h3 1., h4 （1）.
+ENUMERATOR_FORMS = {"yao": "{c}要", "shi": "{c}是", "di": "第{c}", "h1": "{c}、", "h2": "（{c}）", "h3": "{i}.",
+                    "h4": "（{i}）"}
+
+
+def enumerator(i: int, kind: str) -> str:
+    """The i-th enumerator of a kind (see ENUMERATOR_FORMS)."""
+    if kind not in ENUMERATOR_FORMS:
+        raise ValueError(f"unknown enumerator kind {kind!r}")
+    return ENUMERATOR_FORMS[kind].format(c=cn(i), i=i)
+
+
+#: An enumerator opening a line: 第一，/ 一要 / 二是 / 三、 / （四） / 5. — what a head loses when reused.
+ENUM_HEAD_RE = re.compile(
+    rf"^(?:第[{NUM}]+[，,、：:]?|[{NUM}]+[要是][，,：:]?|[{NUM}]+[、．.]"
+    rf"|[（(][{NUM}\d]+[）)]|\d+[.、．])\s*")
+
+
+def strip_enumerator(text: str) -> str:
+    """``text`` without the enumerator it opens with (一要加强… → 加强…)."""
+    return ENUM_HEAD_RE.sub("", text, count=1).strip()
+
+
+#: 第一 that is a word, not a numbering: 第一书记, 第一责任人, 第一议题, 第一次, 第一时间, 第一线 …
+ORDINAL_WORDS = ("[项次个位条届批轮天年书部章节名类种责线手期季档号代层道关站时]|议题|时间|身份|职责|要务|生产力"
+                 "|动力|资源|课|主课|梯队|方阵|阵地|季度|阶段|把手|标准|印象|现场|视角|书记|责任|部分|产业|方面|步")
+
+
+# ---------------------------------------------------------------- sentences
+_SENTENCE_AFTER = re.compile(r"(?<=[。！？；])")
+_SENTENCE_RE = re.compile(r"[^。！？]*[。！？]+”?|[^。！？]+$")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a paragraph as a reader counts them: cut after 。！？, a closing quote kept with its
+    sentence, a quotation never cut in two; each stripped."""
+    out: list[str] = []
+    for piece in _SENTENCE_RE.findall(text):
+        if out and out[-1].count("“") > out[-1].count("”"):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if s.strip()]
+
+
+def clauses(text: str) -> list[str]:
+    """A paragraph cut after every 。！？ and ；: the units drafting never repeats (unstripped, blanks dropped)."""
+    return [s for s in _SENTENCE_AFTER.split(text) if s.strip()]
+
+
+_MARK_RUN = re.compile(r"[。！？；!?;\n]+")
+
+
+def split_at_marks(text: str) -> list[str]:
+    """A line cut at every run of 。！？； (full or half width) and line ends, the marks dropped, each piece
+    stripped: the sentences the copy and repetition checks hash (fingerprints depend on it: keep it stable)."""
+    return [s.strip() for s in _MARK_RUN.split(text) if s.strip()]
