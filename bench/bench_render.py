@@ -20,9 +20,13 @@ Arms (only python-docx and the standard library besides our own code):
        each     one process: python -m generator render CFG -o DIR --each --force, divided by R
        bare     R in-process bare writes, one per document, of the text read back from that run's files
                                                      target: per document, each / bare <= 1.3
+Every arm gets wall and CPU seconds (user + sys: of the child from ``os.wait4``, of this process from
+``time.process_time``; on a shared machine CPU is the steadier figure), as min and median over the rounds, and
+ratios min / min and median / median. A target's verdict is taken on the worst example's median ratio.
 Also printed: the phrasebank load time, and whether jieba was imported while rendering (it must not be):
-checked with ``python -X importtime`` on an untimed warm-up render of every config (and of ``--each``), and in
-this process after the warm arm. Temporary files live in one temporary folder, removed at the end.
+checked with ``python -X importtime`` on an untimed warm-up render of every config and of ``render --each``
+of examples/dianping.yaml, and in this process after the warm arm. Temporary files live in one temporary
+folder, removed at the end. A render that fails stops the bench with its error message.
 """
 
 from __future__ import annotations
@@ -203,7 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="rounds of arms 1 and 2 (default 5)")
     parser.add_argument("--each-repeat", type=int, default=None,
-                        help="rounds of the --each arm (default: --repeat, at most 3; one round is ~15-30 s)")
+                        help="rounds of the --each arm (default: --repeat, at most 3; one round is ~15 s idle, ~30 s at load 4)")
     parser.add_argument("--reporters", type=int, default=100, help="reporters in the --each config (default 100)")
     parser.add_argument("--profile", nargs="?", const="shuzhi_speech", metavar="EXAMPLE",
                         help="instead of the bench, cProfile one warm render of examples/EXAMPLE.yaml")
@@ -269,7 +273,7 @@ def main() -> None:
         print(f"\n2. warm process (after one warm-up render); ms, min / median; load average "
               f"{os.getloadavg()[0]:.2f}")
         print(f"{'example':16}{'compose':>12}{'check':>10}{'writer':>10}{'bare':>10}"
-              f"{'(compose+check)/writer':>24}{'writer/bare':>14}   (ratios of wall; of CPU)")
+              f"{'(compose+check)/writer':>28}{'writer/bare':>26}   (ratios: wall; CPU)")
         arm2a, arm2b = {}, {}
         for name, config in configs.items():
             warm_render(config, bank)
@@ -293,7 +297,7 @@ def main() -> None:
             arm2b[name] = (ratio_cell(wall["writer"], wall["bare"]), ratio_cell(cpu["writer"], cpu["bare"]))
             cell = {k: "%.0f/%.0f" % tuple(1000 * x for x in mm(v)) for k, v in wall.items()}
             print(f"{name:16}{cell['compose']:>12}{cell['check']:>10}{cell['writer']:>10}{cell['bare']:>10}"
-                  f"{fmt(arm2a[name][0]) + '; ' + fmt(arm2a[name][1]):>24}"
+                  f"{fmt(arm2a[name][0]) + '; ' + fmt(arm2a[name][1]):>28}"
                   f"{fmt(arm2b[name][0]) + '; ' + fmt(arm2b[name][1]):>26}")
         summary("(compose + check) / writer", arm2a)
         summary("writer / bare", arm2b)
@@ -338,7 +342,7 @@ def main() -> None:
                     bare_w.append(wall_s)
                     bare_c.append(cpu_s)
         chars = [len("".join("".join(t[1:]).split())) for t in texts]
-        print(f"   {n} documents of {min(chars)}–{max(chars)} characters (title excluded), "
+        print(f"   {n} documents of {min(chars)}–{max(chars)} characters (all but the title), "
               f"{statistics.median(len(t) for t in texts):.0f} paragraphs each")
         print(f"   one process doing all {n}: {fmt(mm(proc_w))} s wall, {fmt(mm(proc_c))} s CPU; per document "
               f"{1000 * mm(proc_w)[0] / n:.1f} / {1000 * mm(proc_w)[1] / n:.1f} ms wall, "

@@ -64,10 +64,6 @@ class Draft:
         """Every line of the draft as a reader sees it: title, byline, then each block."""
         return [self.title, *self.byline, *(b.text for b in self.blocks)]
 
-    @property
-    def body_text(self) -> str:
-        return "\n".join(b.text for b in self.blocks)
-
     def char_count(self) -> int:
         """Characters of the speech itself (title and byline excluded), whitespace not counted."""
         return sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)

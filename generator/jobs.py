@@ -16,7 +16,7 @@ from generator.document import Draft
 from generator.writers import serialize
 from generator.writers.sources import provenance
 from generator.errors import InputError
-from generator.atomic import atomic_write, check_writable
+from generator.atomic import atomic_write, check_outputs
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
 
 from generator.writers import FORMATS
@@ -36,7 +36,9 @@ def init_config(type_name: str, template_dirs=()) -> str:
 
 
 def load(config_path, template_dirs=()) -> Config:
-    return load_config(config_path, type_resolver=lambda t: resolve_type(t, template_dirs))
+    packs = find_packs(template_dirs)
+    return load_config(config_path, type_resolver=lambda t: resolve_type(t, template_dirs),
+                       keys_for=lambda type_id: packs[type_id].keys if type_id in packs else ())
 
 
 def _style(config: Config, style_path):
@@ -65,8 +67,6 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     config = load(config_path, template_dirs)
     result = RenderResult()
     to_stdout = str(out) == "-"
-    if not to_stdout and Path(out).resolve() == Path(config_path).resolve():
-        raise InputError("输出文件就是配置文件本身，不会覆盖；请换一个输出文件名", path=out)
     if each:
         if "reporters" not in packs[config.type].requires:
             raise InputError(f"--each 只用于点评（每位述职人一份）；{packs[config.type].name}不适用", key="--each")
@@ -83,31 +83,45 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
             raise InputError(f"不支持的输出格式“{Path(out).suffix or '（无扩展名）'}”，请用 .docx、.md 或 .txt",
                              path=out)
         jobs = [(None if to_stdout else Path(out), None)]
-    for path, _ in jobs:  # refuse before doing any work, and before writing anything
-        if path is not None:
-            check_writable(path, force)
+    # Every file this run writes (drafts and their OUT.sources.md), checked before any work and before any
+    # is written: none is the config or style file, none repeats, each is new or --force allows replacing it.
+    outputs = [path for path, _ in jobs if path is not None]
+    if sources:
+        outputs += [_sources_path(path) for path in outputs]
+    inputs = {config_path: "配置文件"}
+    if style_path is not None:
+        inputs[style_path] = "版式文件"
+    elif isinstance(config.style, str):
+        inputs[Path(config.source).parent / config.style] = "版式文件"
+    check_outputs(outputs, force, inputs=inputs)
     style = _style(config, style_path)  # checked even when not used, so a broken style file is found now
     if fmt != ".docx":
         style = None
     from generator.bank.entries import load_phrasebank
 
     bank = load_phrasebank(list(phrase_dirs))
+    pending: list[tuple[Path, bytes]] = []  # written only once every draft has been made
     for path, reporters in jobs:
         draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters)
         data = serialize(draft, fmt, style)
         if path is None:
             result.stdout_text = data.decode("utf-8") + (f"\n{provenance(draft, bank)}" if sources else "")
         else:
-            atomic_write(path, data, force=force)
-            result.outputs.append(path)
+            pending.append((path, data))
             if sources:
-                side = path.with_name(path.name + ".sources.md")
-                atomic_write(side, provenance(draft, bank), force=force)
-                result.outputs.append(side)
+                pending.append((_sources_path(path), provenance(draft, bank).encode("utf-8")))
         result.drafts.append(draft)
         result.summary_lines.append(summary_line(draft, path))
         result.errors += _check(draft, config, result.summary_lines)
+    for path, data in pending:
+        atomic_write(path, data, force=force)
+        result.outputs.append(path)
     return result
+
+
+def _sources_path(path: Path) -> Path:
+    """Where ``--sources`` writes the provenance of the draft at ``path``: OUT.sources.md."""
+    return path.with_name(path.name + ".sources.md")
 
 
 def summary_line(draft: Draft, path: Path | None) -> str:
@@ -129,15 +143,14 @@ def _check(draft: Draft, config: Config, lines: list[str]) -> int:
     Open 〔待补〕 gaps count as errors (for --strict) but are listed once in the summary, not one by one.
     """
     from generator.checking.registry import check_lines
+    from generator.checking.report import finding_line
 
-    findings = check_lines(draft.paragraphs, year=config.year, target_length=draft.meta.get("target"))
+    findings = check_lines(draft.paragraphs, year=config.year, target_length=draft.meta.get("target"),
+                           level=config.level or None, meeting_type=config.type)
     gaps = [f for f in findings if f.rule == "placeholder" and "〔待补" in f.excerpt]
     shown = [f for f in findings if f not in gaps and f.severity in ("error", "warning")]
     errors = sum(1 for f in findings if f.severity == "error")
     tail = f"（另有待补 {len(gaps)} 处）" if gaps else ""
     lines.append(f"检查：错误 {errors - len(gaps)}，警告 {sum(f.severity == 'warning' for f in shown)}{tail}")
-    for f in shown:
-        where = f" 第{f.paragraph}段" if f.paragraph else ""
-        excerpt = f"（{f.excerpt}）" if f.excerpt else ""
-        lines.append(f"  [{f.severity}] {f.rule}{where}：{f.message}{excerpt}")
+    lines.extend(f"  {finding_line(f)}" for f in shown)
     return errors

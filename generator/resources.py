@@ -23,3 +23,21 @@ def templates_dir() -> Path:
 
 def phrasebank_dir() -> Path:
     return data_dir("phrasebank")
+
+
+#: Environment variables naming extra folders (a path list, like PATH), searched after the command line's.
+TEMPLATES_ENV = "SPEECHGEN_TEMPLATES"
+PHRASES_ENV = "SPEECHGEN_PHRASES"
+
+
+def user_dirs(given, env_var: str, environ=None) -> list[Path]:
+    """Folders given on the command line, then those of ``env_var`` (os.pathsep-separated, empty parts skipped)."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    extra = [Path(p) for p in environ.get(env_var, "").split(os.pathsep) if p.strip()]
+    out: list[Path] = []
+    for p in [*(Path(g) for g in given), *extra]:
+        if p not in out:
+            out.append(p)
+    return out

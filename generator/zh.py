@@ -16,12 +16,16 @@ NUM = "一二三四五六七八九十"
 _DIGITS = "零一二三四五六七八九"
 _DIGIT_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                 "八": 8, "九": 9}
-_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十")
+_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百")
 
 #: Pinyin glosses after characters in scraped text: 調(diào)研. A gloss is no wording of the speech.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _ONE_GLOSS = rf"[(（](?=[a-zü{_TONED}]*[{_TONED}]|[a-zü]+[1-5][)）])[a-zü{_TONED}]{{1,14}}[1-5]?[)）]"
 GLOSS_RE = re.compile(rf"(?<=[{CJK}])(?:{_ONE_GLOSS})+")
+
+#: Normalised characters of a phrase that reads as said twice when it recurs in one speech: the
+#: repetition rule reports it, and drafting never picks two phrases that share one.
+REPEATED_PHRASE = 12
 
 #: A fact the drafter still has to supply, as drafts write it: 〔待补：述职人数〕.
 TODO_RE = re.compile(r"〔待补[^〕]*〕")
@@ -29,27 +33,57 @@ TODO_RE = re.compile(r"〔待补[^〕]*〕")
 
 # ---------------------------------------------------------------- numerals
 def cn(n: int) -> str:
-    """Chinese numeral for 1–99 (一, 十, 十二, 二十, 二十一). Raises ValueError outside that range."""
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < 100:
+    """Chinese numeral for 1–999 (一, 十, 十二, 二十, 一百零五, 一百一十). Raises ValueError outside that range."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < 1000:
         raise ValueError(f"numeral out of range: {n}")
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        tens, ones = divmod(rest, 10)
+        if tens == 0:
+            return _DIGITS[ones]
+        return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+    head = f"{_DIGITS[hundreds]}百"
+    if not rest:
+        return head
+    if rest < 10:
+        return f"{head}零{_DIGITS[rest]}"
+    tens, ones = divmod(rest, 10)
+    return f"{head}{_DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
 
 
 def count_word(n: int) -> str:
-    """A count before a measure word: 两点意见, not 二点意见."""
-    return "两" if n == 2 else cn(n)
+    """A count before a measure word: 两点意见, not 二点意见; 两百位, not 二百位."""
+    if n == 2:
+        return "两"
+    word = cn(n)
+    return "两" + word[1:] if word.startswith("二百") else word
 
 
 def parse_cn(text: str) -> int | None:
-    """Value of a numeral written in digits or Chinese (一 … 九十九, 两, 〇), else None."""
+    """Value of a numeral written in digits or Chinese (一 … 九百九十九, 两, 〇), else None."""
     text = text.strip()
     if text.isdigit():
         return int(text)
     if not text or any(c not in _NUMERAL_CHARS for c in text):
         return None
+    if "百" in text:
+        head, _, rest = text.partition("百")
+        h = _DIGIT_VALUE.get(head)
+        if not h or "百" in rest:
+            return None
+        if not rest:
+            return h * 100
+        if rest.startswith("零"):
+            o = _DIGIT_VALUE.get(rest[1:]) if len(rest) == 2 else None
+            return h * 100 + o if o else None
+        if "十" not in rest:
+            return None
+        r = _below_hundred(rest)
+        return h * 100 + r if r is not None and r >= 10 and not rest.startswith("十") else None
+    return _below_hundred(text)
+
+
+def _below_hundred(text: str) -> int | None:
     if "十" in text:
         tens, _, ones = text.partition("十")
         if "十" in ones:

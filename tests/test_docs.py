@@ -20,7 +20,7 @@ def _commands(group: click.Group, prefix: str = "speechgen"):
             yield from _commands(cmd, f"{prefix} {name}")
 
 
-@pytest.mark.parametrize("key", [*KEYS, *REPORTER_KEYS])
+@pytest.mark.parametrize("key", [*(k.name for k in KEYS), *REPORTER_KEYS])
 def test_every_config_key_is_documented(key):
     assert f"`{key}`" in README
 
@@ -45,3 +45,9 @@ def test_readme_starts_with_the_two_setup_commands():
     first = README.split("## ", 2)[1]
     assert "pip install . && speechgen render examples/shuzhi_speech.yaml -o 讲话.docx" in first
     assert 'pip install ".[test]" && python -m pytest' in first
+
+
+def test_readme_key_table_is_generated_from_the_schema():
+    from generator.drafting.schema import readme_table
+
+    assert readme_table() in README, "README 的配置项表已过期：运行 python tests/golden/regen.py"

@@ -173,6 +173,45 @@ def test_config_is_never_its_own_output(runner, tmp_path):
     assert cfg.read_text(encoding="utf-8").startswith("# 示例")
 
 
+def test_sources_file_is_never_the_config(runner, tmp_path):
+    """`render X.md.sources.md -o X.md --sources --force` once replaced the config with the provenance."""
+    cfg = tmp_path / "X.md.sources.md"
+    text = (EXAMPLES / "shuzhi_speech.yaml").read_text(encoding="utf-8")
+    cfg.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(cfg), "-o", str(tmp_path / "X.md"), "--sources", "--force"])
+    assert result.exit_code == 2 and "配置文件本身" in result.stderr and "Traceback" not in result.output
+    assert cfg.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X.md.sources.md"]  # the draft was not written either
+
+
+def test_every_output_is_checked_before_any_is_written(runner, tmp_path):
+    side = tmp_path / "d.md.sources.md"
+    side.write_text("手写的出处笔记", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(tmp_path / "d.md"),
+                                 "--sources"])
+    assert result.exit_code == 2 and "--force" in result.stderr and "d.md.sources.md" in result.stderr
+    assert not (tmp_path / "d.md").exists() and side.read_text(encoding="utf-8") == "手写的出处笔记"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.md.sources.md"]
+
+
+def test_each_checks_every_reporter_file_before_writing_any(runner, tmp_path):
+    out = tmp_path / "点评"
+    out.mkdir()
+    (out / "03_马文斌.docx").write_bytes(b"hand-made")
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "dianping.yaml"), "-o", str(out), "--each"])
+    assert result.exit_code == 2 and "03_马文斌.docx" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["03_马文斌.docx"]
+
+
+def test_style_file_is_never_an_output(runner, tmp_path):
+    style = tmp_path / "style.md"
+    style.write_text("font: 仿宋_GB2312\n", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(style), "--force",
+                                 "--style", str(style)])
+    assert result.exit_code == 2 and "版式文件本身" in result.stderr
+    assert style.read_text(encoding="utf-8") == "font: 仿宋_GB2312\n"
+
+
 def test_output_folder_is_named_as_such(runner, tmp_path):
     result = runner.invoke(cli, ["init", "dianping", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "文件夹" in result.stderr

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 
 from generator.errors import InputError
+from generator.bank.themes import load_themes
 from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
@@ -19,7 +19,7 @@ CATEGORIES = ("opening", "evaluation", "achievement", "problem_intro", "problem"
 SLOTS = frozenset({"place", "scope", "our", "committee", "year", "review_year", "count", "n", "name",
                    "reporter"})
 #: YAML files in a phrasebank folder that are data of another kind, not entry lists.
-RESERVED_FILES = frozenset({"era_rules.yaml", "themes.yaml", "years.yaml"})
+RESERVED_FILES = frozenset({"era_rules.yaml", "themes.yaml", "years.yaml", "checker_words.yaml"})
 SLOT_RE = re.compile(r"\{([a-z_]+)\}")
 _ID_RE = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)+$")
 _TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -67,31 +67,63 @@ class Entry:
 class Phrasebank:
     entries: tuple[Entry, ...]
 
-    def query(self, category=None, theme=None, search=None, meeting_type=None, year=None) -> list[Entry]:
+    def query(self, category=None, theme=None, search=None) -> list[Entry]:
         """Entries matching every filter given, sorted by id."""
         if category is not None and category not in CATEGORIES:
             raise InputError(f"未知的类别“{category}”，可用：{'、'.join(CATEGORIES)}", key="category")
         out = [e for e in self.entries
                if (category is None or e.category == category)
                and (theme is None or theme in e.themes)
-               and (search is None or search in e.text)
-               and (meeting_type is None or e.fits(meeting_type))
-               and (year is None or e.current_in(year))]
+               and (search is None or search in e.text)]
         return sorted(out, key=lambda e: e.id)
 
     def get(self, entry_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
-    def categories(self) -> dict[str, int]:
-        counts = {c: 0 for c in CATEGORIES}
-        for e in self.entries:
-            counts[e.category] += 1
-        return {c: n for c, n in counts.items() if n}
-
 
 # ---------------------------------------------------------------- loading
 def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> Phrasebank:
-    """Entries of the user's folders, then the built-in ones; a user entry overrides a built-in one by id."""
+    """Entries of the user's folders, then the built-in ones; a user entry overrides a built-in one by id.
+
+    A folder written by ``speechgen mine`` (it holds manifest.json, the fingerprint index or a pending
+    list) is used only when complete: its manifest lists every entry file with its SHA-256, so a set
+    left half-replaced by an interrupted mine, or edited by hand, is refused, naming the folder."""
+    import hashlib
+    import json
+
+    from generator.loader import read_bytes
+
+    # The names generator.mining.miner writes (not imported: drafting never loads the miner).
+    manifest_name, mined_format = "manifest.json", "speechgen-mined/1"
+    markers = (manifest_name, ".manifest.pending.json", "fingerprints.json.gz")
+
+    def refuse(folder: Path, why: str) -> InputError:
+        return InputError(f"短语库文件夹不完整：{why}。可能是上次 speechgen mine 中途被打断，或其中的文件被手工改过；"
+                          f"请重新运行 speechgen mine 语料 -o {folder} --force", path=folder)
+
+    def check_mined(folder: Path, root: Path) -> None:
+        try:
+            doc = json.loads(read_bytes(root / manifest_name, "manifest").decode("utf-8"))
+            if not isinstance(doc, dict) or doc.get("format") != mined_format:
+                raise ValueError("format")
+            listed = {str(k): str(v) for k, v in doc["files"].items()}
+        except InputError:
+            raise refuse(root, f"缺少 {manifest_name}") from None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise refuse(root, f"{manifest_name} 不是 speechgen mine 写的清单，或已损坏") from None
+        for name, digest in sorted(listed.items()):
+            if not (root / name).is_file():
+                raise refuse(root, f"{manifest_name} 列出的 {name} 不存在")
+            try:
+                data = read_bytes(root / name, "phrasebank", empty_ok=True)
+            except InputError as err:
+                raise refuse(root, f"{name} 无法读取（{err.message}）") from None
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise refuse(root, f"{name} 与 {manifest_name} 记录的不符")
+        for path in entry_files(folder):
+            if path.parent == root and path.name not in listed:
+                raise refuse(root, f"{path.name} 不在 {manifest_name} 中")
+
     chosen: dict[str, Entry] = {}
     groups = [(Path(d), str(d)) for d in extra_dirs]
     if include_builtin:
@@ -102,6 +134,10 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
             if origin in ("curated", "mined"):
                 continue
             raise InputError("短语库文件夹不存在", path=folder)
+        roots = {p.parent for name in markers for p in folder.rglob(name)
+                 if not any(part.startswith(".") for part in p.parent.relative_to(folder).parts)}
+        for root in sorted(roots):
+            check_mined(folder, root)
         group: dict[str, Entry] = {}
         for path in entry_files(folder):
             for entry in load_entry_file(path, origin=origin):
@@ -161,69 +197,3 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     sources = tuple(s.str() for s in m["sources"].seq()) if "sources" in m else ()
     count = m["count"].int(1, 10**9) if "count" in m else 1
     return Entry(entry_id, category, text, themes, types, era or None, sources, count, origin)
-
-
-# ---------------------------------------------------------------- themes and year facts
-@lru_cache(maxsize=None)
-def _themes_at(path: Path) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for item in load_yaml(path).seq():
-        m = item.mapping(allowed=("theme", "keywords"), required=("theme", "keywords"))
-        name = m["theme"].str()
-        if name in out:
-            m["theme"].fail(f"主题“{name}”重复")
-        out[name] = tuple(k.str() for k in m["keywords"].seq())
-    return out
-
-
-@lru_cache(maxsize=None)
-def _builtin_themes() -> dict[str, tuple[str, ...]]:
-    return _themes_at(phrasebank_dir() / "curated" / "themes.yaml")
-
-
-@lru_cache(maxsize=None)
-def _keyword_re() -> tuple[re.Pattern, dict[str, frozenset[str]]]:
-    owners: dict[str, set[str]] = {}
-    for theme, words in _builtin_themes().items():
-        for w in words:
-            owners.setdefault(w, set()).add(theme)
-    pattern = re.compile("|".join(map(re.escape, sorted(owners, key=lambda w: (-len(w), w)))))
-    # A longer keyword hides the shorter ones it contains at the same start: give it their themes too.
-    return pattern, {w: frozenset(t for v, ts in owners.items() if v in w for t in ts) for w in owners}
-
-
-def load_themes() -> dict[str, tuple[str, ...]]:
-    """Canonical themes, in their canonical order, each with its keywords."""
-    return dict(_builtin_themes())
-
-
-def themes_of(text: str) -> tuple[str, ...]:
-    """Themes whose keywords occur in ``text``, in canonical order."""
-    pattern, owners = _keyword_re()
-    hits: set[str] = set()
-    pos = 0
-    # Overlapping keywords (组织生活 inside 党内政治生活) must all count: rescan from each hit's next char.
-    while (m := pattern.search(text, pos)) is not None:
-        hits |= owners[m.group(0)]
-        pos = m.start() + 1
-    return tuple(t for t in _builtin_themes() if t in hits)
-
-
-@lru_cache(maxsize=None)
-def _year_facts_at(path: Path) -> dict[int, tuple[str, ...]]:
-    if not path.is_file():
-        return {}
-    doc = load_yaml(path)
-    out: dict[int, tuple[str, ...]] = {}
-    for item in (doc.seq() if doc.value is not None else []):
-        m = item.mapping(allowed=None, required=("year", "facts"))  # extra keys (notes) are the author's
-        year = m["year"].int(1900, 2200)
-        if year in out:
-            m["year"].fail(f"年份 {year} 重复")
-        out[year] = tuple(f.str() for f in m["facts"].seq())
-    return out
-
-
-def year_facts(year: int) -> tuple[str, ...]:
-    """What the year is known for (e.g. 中国共产党成立105周年); empty when the year is not listed."""
-    return _year_facts_at(phrasebank_dir() / "curated" / "years.yaml").get(year, ())

@@ -26,6 +26,12 @@ FILENAME = "fingerprints.json.gz"
 FORMAT = "speechgen-fingerprints/1"
 K = 13  # shingle length in normalised characters
 W = 6  # winnowing window: guarantees detection of shared runs of K + W - 1 = 18 characters
+#: Normalised characters of one verbatim run from a corpus that counts as a copy (the overlap rule's
+#: threshold). Run lengths are estimated from winnowed hashes and may fall short of the true run by up
+#: to 2(W-1) characters, so runs estimated at COPY_RUN - (W-1) or more are reported (the midpoint).
+COPY_RUN = 50
+#: The shortest estimated run the overlap rule reports, and so the longest text drafting may reuse whole.
+COPY_REPORTED = COPY_RUN - (W - 1)
 MIN_SENTENCE = 10  # shorter sentences (同志们、现在散会) recur everywhere and say nothing about copying
 _SEPARATORS = "。！？；!?;\n"
 _SENTENCE_SPLIT = re.compile(f"[{_SEPARATORS}]+")

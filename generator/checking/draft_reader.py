@@ -43,29 +43,16 @@ def read_draft(path) -> list[str]:
 
 
 def _decode(data: bytes, name: str) -> str:
-    from generator.corpus.reader import decode_bytes  # same encoding detection as corpus reading
+    from generator.corpus import decode_bytes  # same encoding detection as corpus reading
 
     return decode_bytes(data, name)
 
 
 def text_lines(text: str) -> list[str]:
-    """One paragraph a line; blank lines dropped; full-width spaces used as indents stripped.
+    """One paragraph a line, read as the corpus reader reads a hard-wrapped text (see corpus.text_paragraphs)."""
+    from generator.corpus import text_paragraphs
 
-    A hard-wrapped text (lines cut at one width, as copied from a PDF) is read as the corpus reader
-    reads it: its physical lines joined into paragraphs, a title broken over two lines rejoined.
-    """
-    from generator.corpus.structure import split_title
-    from generator.corpus.wraps import rejoin_wraps, wrap_width
-
-    numbered = [(no, s) for no, s in enumerate((line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()), 1) if s]
-    width = wrap_width([s for _, s in numbered])
-    if width is None:
-        return [s for _, s in numbered]
-    # split_title knows the salutation by its full-width colon; a wrapped text often has "同志们:".
-    probe = [(no, s[:-1] + "：" if s.endswith(":") else s) for no, s in numbered]
-    title, _, rest = split_title(probe)
-    rest = numbered[len(numbered) - len(rest):]
-    return ([title] if title else []) + [s for _, s in rejoin_wraps(rest, width)]
+    return text_paragraphs(text)
 
 
 def md_lines(text: str) -> list[str]:

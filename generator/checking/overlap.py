@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from generator.bank.fingerprint import FILENAME, W, FingerprintIndex, build_index, fingerprint_speech
+from generator.bank.fingerprint import COPY_REPORTED, COPY_RUN, FILENAME, FingerprintIndex, build_index, fingerprint_speech
 from generator.zh import split_at_marks as sentences
 from generator.checking.base import Doc, Finding, excerpt
 from generator.errors import InputError
 
-# Normalised characters of one verbatim run worth a warning. Run lengths are estimated from winnowed
-# hashes and may fall short of the true run by up to 2(W-1) characters, so runs estimated at
-# OVERLAP_RUN - (W-1) or more are reported (the midpoint of the uncertainty).
-OVERLAP_RUN = 50
+OVERLAP_RUN = COPY_RUN  # kept under the rule's own name for readers of this module
 
 
 def check_overlap(doc: Doc, indexes: list[FingerprintIndex]) -> list[Finding]:
@@ -25,7 +22,7 @@ def check_overlap(doc: Doc, indexes: list[FingerprintIndex]) -> list[Finding]:
     for i, line in doc.body():
         reported = set()
         for index in indexes:
-            for run in index.runs(line, min_length=OVERLAP_RUN - (W - 1)):
+            for run in index.runs(line, min_length=COPY_REPORTED):
                 if run.source in reported:
                     continue
                 reported.add(run.source)
@@ -62,7 +59,7 @@ def _load_index(path: str, _mtime: int) -> FingerprintIndex:
 
 def corpus_index(dirs) -> FingerprintIndex:
     """An index of the corpus folders given with --corpus, read through the corpus reader."""
-    from generator.corpus.reader import read_corpus
+    from generator.corpus import read_corpus
 
     return build_index((path.name, fingerprint_speech(speech)) for path, speech in read_corpus(list(dirs))
                        if not isinstance(speech, InputError))

@@ -22,18 +22,36 @@ from generator.checking.overlap import check_overlap, corpus_index, shipped_inde
 from generator.checking.placeholder import check_placeholder
 from generator.checking.punctuation import check_punctuation
 from generator.checking.repetition import check_repetition
+from generator.checking.lists import check_list_count
+from generator.checking.matter import check_head_echo, check_off_matter, check_twin_heads
+from generator.checking.tics import check_tics
+from generator.checking.voice import check_address, check_backbone, check_level_voice
+from generator.checking.report import format_findings
+
+__all__ = ["RULES", "check_file", "check_lines", "format_findings", "make_doc", "read_year"]
 from generator.bank.fingerprint import FingerprintIndex
 
 # ------------------------------------------------------------------ registry and API
-RULES: dict[str, tuple[str, Callable]] = {
-    "placeholder": ("error", lambda doc, ctx: check_placeholder(doc)),
-    "count_mismatch": ("error", lambda doc, ctx: check_count_mismatch(doc)),
-    "enumeration": ("error", lambda doc, ctx: check_enumeration(doc)),
-    "repetition": ("warning", lambda doc, ctx: check_repetition(doc)),
-    "outdated_term": ("error", lambda doc, ctx: check_outdated(doc, ctx["year"])),
-    "overlap": ("warning", lambda doc, ctx: check_overlap(doc, ctx["indexes"])),
-    "length": ("warning", lambda doc, ctx: check_length(doc, ctx["target_length"])),
-    "punctuation": ("warning", lambda doc, ctx: check_punctuation(doc)),
+#: Rule id → the function that runs it on a Doc and the run's context; each finding carries its own
+#: severity (see the module docstring), so the registry holds none.
+RULES: dict[str, Callable[[Doc, dict], list[Finding]]] = {
+    "placeholder": lambda doc, ctx: check_placeholder(doc),
+    "count_mismatch": lambda doc, ctx: check_count_mismatch(doc),
+    "enumeration": lambda doc, ctx: check_enumeration(doc),
+    "repetition": lambda doc, ctx: check_repetition(doc),
+    "outdated_term": lambda doc, ctx: check_outdated(doc, ctx["year"]),
+    "overlap": lambda doc, ctx: check_overlap(doc, ctx["indexes"]),
+    "length": lambda doc, ctx: check_length(doc, ctx["target_length"]),
+    "punctuation": lambda doc, ctx: check_punctuation(doc),
+    # what a reviewer marks in red (issue 11); all warnings, thresholds measured on the seeds
+    "head_echo": lambda doc, ctx: check_head_echo(doc),
+    "off_matter": lambda doc, ctx: check_off_matter(doc),
+    "twin_heads": lambda doc, ctx: check_twin_heads(doc),
+    "list_count": lambda doc, ctx: check_list_count(doc),
+    "level_voice": lambda doc, ctx: check_level_voice(doc, ctx.get("level")),
+    "address": lambda doc, ctx: check_address(doc, ctx.get("meeting_type")),
+    "backbone": lambda doc, ctx: check_backbone(doc, ctx.get("meeting_type")),
+    "tics": lambda doc, ctx: check_tics(doc),
 }
 
 
@@ -49,11 +67,12 @@ def make_doc(lines: list[str], title: str | None = None) -> Doc:
 
 def check_lines(lines: list[str], *, year: int | None = None, target_length: int | None = None,
                 corpus_dirs=(), title: str | None = None, indexes: list[FingerprintIndex] | None = None,
-                rules=None) -> list[Finding]:
+                rules=None, level: str | None = None, meeting_type: str | None = None) -> list[Finding]:
     """Findings for a draft's paragraph lines in reading order (title first), sorted by paragraph.
 
     ``title``, when given and different from ``lines[0]``, means the lines hold the body only. ``indexes``
-    replaces the shipped fingerprint index (tests); ``rules`` limits the rules run (ids).
+    replaces the shipped fingerprint index (tests); ``rules`` limits the rules run (ids). ``level`` (县, 镇 …)
+    and ``meeting_type`` (a config type or 点评) are read off the title when not given.
     """
     doc = make_doc(lines, title)
     if indexes is None:
@@ -63,37 +82,19 @@ def check_lines(lines: list[str], *, year: int | None = None, target_length: int
         indexes = [*indexes, corpus_index(corpus_dirs)]
     head = [title] if title is not None and doc.body_start == 0 else []
     ctx = {"year": year if year is not None else read_year(head + list(doc.lines)),
-           "target_length": target_length, "indexes": indexes}
+           "target_length": target_length, "indexes": indexes, "level": level, "meeting_type": meeting_type}
     findings: list[Finding] = []
-    for rule_id, (_, run) in RULES.items():
+    for rule_id, run in RULES.items():
         if rules is None or rule_id in rules:
             findings.extend(run(doc, ctx))
     order = {s: k for k, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (f.paragraph == 0, f.paragraph, order[f.severity], f.rule, f.excerpt, f.message))
 
 
-def check_file(path, *, year: int | None = None, target_length: int | None = None, corpus_dirs=()) -> list[Finding]:
+def check_file(path, *, year: int | None = None, target_length: int | None = None, corpus_dirs=(),
+               level: str | None = None, meeting_type: str | None = None) -> list[Finding]:
     """Findings for a .txt, .md or .docx draft; InputError when the file cannot be read."""
     from generator.checking.draft_reader import read_draft
 
-    return check_lines(read_draft(path), year=year, target_length=target_length, corpus_dirs=corpus_dirs)
-
-
-def format_findings(findings: list[Finding], name: str) -> str:
-    """A Chinese report grouped by severity, ending with a summary line (共 3 处：错误 1，警告 2，提示 0)."""
-    labels = {"error": "错误", "warning": "警告", "info": "提示"}
-    lines = [f"检查 {name}："]
-    if not findings:
-        lines.append("未发现问题。")
-    for sev in SEVERITIES:
-        group = [f for f in findings if f.severity == sev]
-        if group:
-            lines.append(f"\n{labels[sev]}（{len(group)}）")
-            for f in group:
-                where = f"第{f.paragraph}段" if f.paragraph else "全文"
-                lines.append(f"  {where} [{f.rule}] {f.message}")
-                if f.excerpt:
-                    lines.append(f"      摘录：{f.excerpt}")
-    counts = "，".join(f"{labels[s]} {sum(f.severity == s for f in findings)}" for s in SEVERITIES)
-    lines.append(f"\n共 {len(findings)} 处：{counts}")
-    return "\n".join(lines)
+    return check_lines(read_draft(path), year=year, target_length=target_length, corpus_dirs=corpus_dirs,
+                       level=level, meeting_type=meeting_type)

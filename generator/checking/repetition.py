@@ -11,9 +11,9 @@ from generator.zh import split_at_marks as sentences
 from generator.checking.base import Doc, Finding, excerpt
 from generator.checking.placeholder import has_placeholder
 from generator.errors import SpeechgenError
-from generator.zh import GLOSS_RE
+from generator.zh import GLOSS_RE, REPEATED_PHRASE
 
-PHRASE_MIN = 12  # normalised characters of a repeated phrase worth a warning
+PHRASE_MIN = REPEATED_PHRASE
 SENTENCE_MIN = 8
 #: Formulas that legitimately recur in a speech; quoted terms (“两个维护”) are skipped as well.
 FORMULAS = ("习近平新时代中国特色社会主义思想", "以习近平同志为核心的党中央", "习近平总书记关于党的建设的重要思想",

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from generator.errors import InputError, SpeechgenError
-from generator.cli.errors import Group
+from generator.cli.errors import Group, ignore_file_size_signal, write_stdout
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -30,7 +30,7 @@ def corpus() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def corpus_clean(file: Path) -> None:
     """输出清洗后的文本，每段一行（FILE 可以是文件夹：逐个处理其中的文件）。"""
-    from generator.corpus.reader import read_corpus, read_speech
+    from generator.corpus import read_corpus, read_speech
 
     if not file.is_dir():
         click.echo(read_speech(file).clean_text(), nl=False)
@@ -53,7 +53,7 @@ def corpus_clean(file: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出标题与各段（文本、角色、层级）。")
 def corpus_show(file: Path, as_json: bool) -> None:
     """显示讲话的结构：标题、各段角色与标题层级（FILE 可以是文件夹）。"""
-    from generator.corpus.reader import read_corpus, read_speech
+    from generator.corpus import read_corpus, read_speech
 
     def show(speech) -> None:
         click.echo(f"标题：{speech.title}")
@@ -98,6 +98,8 @@ def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) 
     report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=sys.stderr.isatty(), force=force)
     for path, message in report.skipped:
         click.echo(f"跳过：{path}：{message}", err=True)
+    for note in report.notes:
+        click.echo(f"注意：{note}", err=True)
     click.echo(report.summary())
 
 
@@ -110,7 +112,8 @@ def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) 
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def phrases(category, theme, search, phrase_dirs, as_json) -> None:
     """浏览短语库：类别、主题、出处。"""
-    from generator.bank.entries import load_phrasebank, load_themes
+    from generator.bank.entries import load_phrasebank
+    from generator.bank.themes import load_themes
 
     bank = load_phrasebank(list(phrase_dirs))
     entries = bank.query(category=category, theme=theme, search=search)
@@ -139,7 +142,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
 
     text = init_config(type_name, list(template_dirs))
     if out is None or str(out) == "-":
-        click.echo(text, nl=False)
+        write_stdout(text)
         return
     from generator.atomic import atomic_write
 
@@ -167,7 +170,7 @@ def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, eac
     result = render_command(config, out, seed=seed, force=force, template_dirs=list(template_dirs),
                             phrase_dirs=list(phrase_dirs), style_path=style_path, each=each, sources=sources)
     if result.stdout_text is not None:
-        click.echo(result.stdout_text, nl=False)
+        write_stdout(result.stdout_text)
     for line in result.summary_lines:
         click.echo(line, err=True)
     if strict and result.errors:
@@ -181,11 +184,14 @@ def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, eac
 @click.option("--target-length", type=click.IntRange(min=1), help="目标字数（不含标题与空白）。")
 @click.option("--corpus", "corpus_dirs", multiple=True, type=click.Path(path_type=Path),
               help="查重时额外比对的语料文件夹。")
-def check(file, as_json, year, target_length, corpus_dirs) -> None:
+@click.option("--level", help="讲话的行政层级（县、镇、街道……；默认从标题读取）。")
+@click.option("--type", "meeting_type", help="会议类型（如 点评；默认从标题读取）。")
+def check(file, as_json, year, target_length, corpus_dirs, level, meeting_type) -> None:
     """检查讲话稿：占位符、数目不符、序号、重复、过时提法、查重、字数、标点。"""
     from generator.checking.registry import check_file, format_findings
 
-    findings = check_file(file, year=year, target_length=target_length, corpus_dirs=list(corpus_dirs))
+    findings = check_file(file, year=year, target_length=target_length, corpus_dirs=list(corpus_dirs),
+                          level=level, meeting_type=meeting_type)
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -248,6 +254,7 @@ def templates_check(pack_dir) -> None:
 
 
 def main() -> None:
+    ignore_file_size_signal()
     cli(prog_name="speechgen")
 
 

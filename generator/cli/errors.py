@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from generator.errors import SpeechgenError
+from generator.errors import InputError, SpeechgenError
 
 class UserError(click.ClickException):
     """Raised to show a domain error as a message and exit with its code; no traceback."""
@@ -19,6 +19,53 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def write_stdout(text: str) -> None:
+    """Print ``text`` (a draft, a starter config) on stdout and make sure it got there: a closed stdout
+    (``>&-``) or one that fails to take it (a full disk, ``/dev/full``) is an InputError (exit 2), never a
+    silent exit 0 with the text gone. A reader that hung up (``| head``) ends the command quietly."""
+    from generator.atomic import os_reason
+
+    stream = sys.stdout
+    if stream is None or getattr(stream, "closed", False):
+        raise InputError("标准输出已关闭，内容无处可写；请用 -o 指定输出文件", key="-o -")
+    try:
+        click.echo(text, nl=False, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _drop_stdout(stream)
+        raise InputError(f"无法写入标准输出：{os_reason(exc)}；请用 -o 指定输出文件", key="-o -") from None
+    except ValueError:  # "I/O operation on closed file"
+        raise InputError("标准输出已关闭，内容无处可写；请用 -o 指定输出文件", key="-o -") from None
+
+
+def _drop_stdout(stream) -> None:
+    """Point a failed stdout at the null device, so the interpreter's last flush of what is still
+    buffered does not fail again (an English "Exception ignored" and exit code 120)."""
+    import os
+
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def ignore_file_size_signal() -> None:
+    """Let a write over the file-size limit (``ulimit -f``) fail with EFBIG, reported as such, instead
+    of SIGXFSZ killing the process with nothing said."""
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        except (ValueError, OSError):  # not the main thread
+            pass
 
 
 # click's own usage errors, in the users' language (the rest of click's messages are for developers).

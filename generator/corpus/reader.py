@@ -13,12 +13,8 @@ from generator.corpus.cleaning import (clean_line, clean_lines, is_clutter, norm
                                 split_runaway, to_simplified)
 from generator.errors import InputError
 from generator.loader import read_bytes
-from generator.corpus.structure import (PLACEHOLDER_RE, find_placeholders, heading_level, is_salutation, role_of,
-                                 split_runin_heading, split_subpoints, split_title, title_like)
+from generator.corpus.structure import (heading_level, is_salutation, role_of, split_runin_heading, split_subpoints, split_title, title_like)
 from generator.corpus.wraps import BODY_MARK_RE, continues, glue, rejoin_wraps, wrap_width
-
-__all__ = ["PLACEHOLDER_RE", "ROLES", "Paragraph", "Speech", "corpus_files", "decode_bytes", "find_placeholders",
-           "heading_level", "parse_text", "read_corpus", "read_speech", "split_subpoints"]
 
 ROLES = ("opening", "evaluation", "achievements", "problems", "situation", "transition", "section",
          "point", "closing", "adjourn", "agenda", "salutation", "other")
@@ -254,6 +250,24 @@ def read_speech(path) -> Speech:
     if not speech.title and not speech.paragraphs:
         raise InputError("文件中没有可用的讲话正文（清洗后为空）", path=p)
     return speech
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """One paragraph a line; blank lines dropped; full-width spaces used as indents stripped.
+
+    A hard-wrapped text (lines cut at one width, as copied from a PDF) is read as a corpus file is:
+    its physical lines joined into paragraphs, a title broken over two lines rejoined. Nothing else is
+    cleaned: a draft to check is read as its author wrote it.
+    """
+    numbered = [(no, s) for no, s in enumerate((line.strip(" \t\u3000\ufeff\r") for line in text.splitlines()), 1) if s]
+    width = wrap_width([s for _, s in numbered])
+    if width is None:
+        return [s for _, s in numbered]
+    # split_title knows the salutation by its full-width colon; a wrapped text often has "同志们:".
+    probe = [(no, s[:-1] + "：" if s.endswith(":") else s) for no, s in numbered]
+    title, _, rest = split_title(probe)
+    rest = numbered[len(numbered) - len(rest):]
+    return ([title] if title else []) + [s for _, s in rejoin_wraps(rest, width)]
 
 
 def corpus_files(paths: Iterable) -> list[Path]:

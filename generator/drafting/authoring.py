@@ -3,30 +3,61 @@ syntax, a trial render of the starter). Apart from packs.py so that finding pack
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+import unicodedata
 from pathlib import Path
 
 import yaml
 from jinja2 import TemplateSyntaxError
 
-from generator.drafting.packs import (_ID_RE, MANIFEST, _read_manifest, environment, find_packs, get_pack,
-                                      resolve_type, starter_text)
+from generator.drafting.packs import (_ID_RE, MANIFEST, _read_manifest, environment, extends_chain, find_packs,
+                                      get_pack, resolve_type, starter_text)
+from generator.atomic import fsync_dir, os_reason
 from generator.errors import InputError
 from generator.loader import read_utf8
 
+#: Longest Chinese name a new pack may take (the built-in names are 4–7 characters).
+NAME_MAX = 30
+
+
+def check_pack_name(name) -> str:
+    """The meeting type's Chinese name, trimmed; InputError unless it is one short line of visible text."""
+    name = (name or "").strip()
+    if not name:
+        raise InputError("会议类型的中文名不能为空", key="--name")
+    if any(ch in name for ch in "\r\n\v\f\x85\u2028\u2029"):
+        raise InputError("会议类型的中文名只能写一行", key="--name")
+    bad = sorted({ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")})
+    if bad:
+        codes = "、".join(f"U+{ord(ch):04X}" for ch in bad[:3])
+        raise InputError(f"会议类型的中文名中有控制字符或不可见字符（{codes}），请删去", key="--name")
+    if len(name) > NAME_MAX:
+        raise InputError(f"会议类型的中文名太长（{len(name)} 个字），最多 {NAME_MAX} 个字", key="--name")
+    return name
+
 
 def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
-    """Create a new pack folder that extends built-in ``base``: manifest, a starter and an overridable template."""
+    """Create a new pack folder that extends built-in ``base``: manifest, a starter and an overridable template.
+
+    The name is data: it goes into the manifest (YAML-quoted) and into comments of the starter config,
+    never into template source. The pack is built in a temporary sibling folder and renamed into place
+    last, so a failure (a full disk, no permission) never leaves half a pack."""
     if not _ID_RE.match(type_id):
         raise InputError("模板包 id 应为小写字母开头，只含小写字母、数字和下划线", key="ID")
+    name = check_pack_name(name)
     base_pack = get_pack(base)
     for pack in find_packs().values():
         if type_id == pack.id or name in (pack.name, *pack.aliases):
             raise InputError(f"与内置模板包 {pack.id}（{pack.name}）重名，请换一个 id 或中文名", key="ID")
-    target = Path(out_dir) / type_id
-    if target.exists():
+    parent = Path(out_dir)
+    if (parent.exists() or parent.is_symlink()) and not parent.is_dir():
+        raise InputError("-o 应为文件夹（新模板包建在其中），这里给的不是文件夹", path=parent)
+    target = parent / type_id
+    if target.exists() or target.is_symlink():
         raise InputError("文件夹已存在，未覆盖", path=target)
-    target.mkdir(parents=True)
     manifest = {
         "id": type_id, "name": name, "aliases": [name], "description": f"以 {base_pack.id} 为基础的自定义模板包",
         "template": "speech.j2", "starter": "starter.yaml", "extends": base_pack.id,
@@ -34,14 +65,36 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
                    "per_reporter": base_pack.per_reporter, "min": base_pack.min_length, "max": base_pack.max_length},
         "requires": list(base_pack.requires),
     }
-    (target / MANIFEST).write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (target / "speech.j2").write_text(
-        f'{{# {name}：继承内置模板包 {base_pack.id}，可覆盖其中的 block #}}\n'
-        f'{{% extends "{base_pack.id}/{base_pack.template}" %}}\n', encoding="utf-8")
     starter = starter_text(base_pack)
-    starter = re.sub(r"(?m)^type:.*$", f"type: {type_id}              # 会议类型：{name}", starter, count=1)
-    starter = re.sub(r"(?m)^# speechgen 起步配置：.*$", f"# speechgen 起步配置：{name}", starter, count=1)
-    (target / "starter.yaml").write_text(starter, encoding="utf-8")
+    starter = re.sub(r"(?m)^type:.*$", lambda _: f"type: {type_id}              # 会议类型：{name}", starter, count=1)
+    starter = re.sub(r"(?m)^# speechgen 起步配置：.*$", lambda _: f"# speechgen 起步配置：{name}", starter, count=1)
+    files = {
+        MANIFEST: yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False),
+        # Only the validated id here: nothing a user typed becomes template source.
+        "speech.j2": f"{{# 模板包 {type_id}：继承内置模板包 {base_pack.id}，可覆盖其中的 block #}}\n"
+                     f'{{% extends "{base_pack.id}/{base_pack.template}" %}}\n',
+        "starter.yaml": starter,
+    }
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{type_id}.new-", dir=parent))
+    except OSError as exc:
+        raise InputError(f"无法新建模板包：{os_reason(exc)}", path=parent) from None
+    try:
+        for file_name, text in files.items():
+            with open(tmp / file_name, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, 0o755)
+        if target.exists() or target.is_symlink():  # appeared meanwhile: never replace it
+            raise InputError("文件夹已存在，未覆盖", path=target)
+        os.rename(tmp, target)
+    except OSError as exc:
+        raise InputError(f"无法新建模板包：{os_reason(exc)}", path=target) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    fsync_dir(parent)
     return target
 
 
@@ -64,8 +117,7 @@ def check_pack(pack_dir) -> list[str]:
     except InputError as exc:
         return [exc.format()]
     user_dirs = [folder.parent]
-    if pack.extends and pack.extends not in find_packs(user_dirs):
-        return [f"{folder / MANIFEST}：extends 指向不存在的模板包 {pack.extends}"]
+    extends_chain(pack, find_packs(user_dirs))  # InputError (exit 2) on a missing target or a loop
     problems = []
     env = environment(pack, user_dirs)
     for tpl in sorted(folder.glob("*.j2")):

@@ -6,8 +6,10 @@ import math
 import random
 import re
 
-from generator.bank.entries import Entry, Phrasebank, load_themes
-from generator.zh import clauses, strip_enumerator
+from generator.bank.entries import Entry, Phrasebank
+from generator.bank.themes import load_themes
+from generator.bank.fingerprint import COPY_REPORTED
+from generator.zh import REPEATED_PHRASE, clauses, strip_enumerator
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _QUOTED = re.compile(r"“([^”]{1,20})”")
@@ -15,11 +17,11 @@ _PERSON = re.compile(r"同志(?!们)")
 _NARRATIVE = {"opening", "evaluation", "achievement", "situation", "transition", "closing"}
 #: Slots a draft can never fill from the config: entries needing them are not used.
 UNFILLABLE = {"n", "name"}
-#: Mined sentences longer than this are not used verbatim: the checker flags runs of 50 characters
-#: copied from the corpus (checks.OVERLAP_RUN), and a draft should pass its own checker.
-MAX_MINED = 46
+#: Mined sentences longer than this are not used verbatim: the checker reports runs copied from the
+#: corpus from COPY_REPORTED normalised characters on, and a draft should pass its own checker.
+MAX_MINED = COPY_REPORTED + 1
 #: Two picks may not share a phrase this long (normalised), the checker's repetition threshold.
-SHINGLE = 12
+SHINGLE = REPEATED_PHRASE
 #: Bigrams rarer than this (idf) carry a sentence's matter; 基层、党组 do not.
 RARE = 2.5
 #: Sentences sharing this much rare wording repeat one idea (measured: near-duplicates 33–74,
@@ -132,9 +134,9 @@ class Pools:
             if need:
                 base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
             if avoid:
-                base = [e for e in base if not re.search(avoid, e.text)]
+                base = _filter(base, avoid, keep=False)
             if match:
-                base = [e for e in base if re.search(match, e.text)]
+                base = _filter(base, match, keep=True)
             if theme:
                 tiers = [[e for e in base if theme in e.themes], [e for e in base if not e.themes]]
                 if not head:  # body sentences may come from kindred themes once the theme's own run out
@@ -146,6 +148,39 @@ class Pools:
                                  for g in ([e for e in tier if e.meeting_types], [e for e in tier if not e.meeting_types])
                                  if g]
         return self._groups[key]
+
+
+#: Seconds one ``avoid``/``match`` pattern of a template may spend filtering one pool: a runaway
+#: pattern (``^(.|.)*\d``) stops here instead of hanging a render or ``templates check``.
+PATTERN_BUDGET = 2.0
+
+
+class PatternTimeout(TimeoutError):
+    """A template's pattern ran past PATTERN_BUDGET; ``pattern`` is the one that did."""
+
+    def __init__(self, pattern: str):
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+def _filter(pool: list[Entry], pattern: str, keep: bool) -> list[Entry]:
+    """Entries that match ``pattern`` (``keep``) or do not; the ``regex`` module, so it can time out."""
+    import time
+
+    import regex  # type: ignore[import-untyped]  # regex ships no stubs; types-regex is not a dependency
+
+    deadline = time.monotonic() + PATTERN_BUDGET
+    out = []
+    for e in pool:
+        left = deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            if bool(regex.search(pattern, e.text, timeout=left)) == keep:
+                out.append(e)
+        except TimeoutError:
+            raise PatternTimeout(pattern) from None
+    return out
 
 
 def _bigrams(text: str) -> set[str]:

@@ -14,10 +14,11 @@ from jinja2 import TemplateError
 from generator.drafting.config import Config
 from generator.document import Block, Draft, Span
 from generator.errors import InputError
-from generator.drafting.packs import Pack, environment, find_packs, resolve_type
+from generator.drafting.packs import Pack, environment, extends_chain, find_packs, resolve_type
 from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools
-from generator.drafting.template_api import LADDER, MARK_RE, THIN, Plan, TemplateApi, plain, template_context
+from generator.drafting.plan import LADDER, THIN, Plan
+from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context
 
 EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
 _LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
@@ -65,6 +66,17 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
+def _template_where(exc: BaseException) -> tuple[str | None, int | None]:
+    """(template file, line) of the innermost template frame a runtime error passed through."""
+    tb = exc.__traceback__
+    where: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
 def _spans(body: str, default_source: str) -> tuple[Span, ...]:
     spans, pos = [], 0
     for m in MARK_RE.finditer(body):
@@ -90,7 +102,7 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
                  template: str, reporters=None) -> Draft:
     api = TemplateApi(config, pools, plan, seed)
-    ctx = template_context(config, api)
+    ctx = template_context(config, api, pack.keys)
     if reporters is not None:
         ctx["cfg"]["reporters"] = [ctx["cfg"]["reporters"][i] for i in reporters]
         ctx["each"] = True
@@ -101,6 +113,13 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         raise InputError(f"模板出错：{exc}", path=getattr(exc, "filename", None) or template, line=lineno) from None
+    except InputError as exc:
+        if exc.path is not None:
+            raise
+        # the template API refused what the template passed it (a bad avoid/match pattern): say where
+        file, line = _template_where(exc)
+        raise InputError(f"模板调用有误：{exc.message}", path=file or f"{pack.dir / template}", line=line,
+                         key=exc.key) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
         # a pack's own code went wrong at run time (range(10**9), a bad index …): the pack is the bad input
         line = _template_line(exc)
@@ -131,11 +150,8 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
         # reporter's part plus a short opening and close — the overall parts are not in it.
         share = target // max(1, len(config.reporters))
         target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
-    types = {pack.id, config.type}
-    cur = pack
-    while cur.extends and cur.extends in packs and cur.extends not in types:
-        types.add(cur.extends)  # a pack that extends another uses that meeting type's phrases too
-        cur = packs[cur.extends]
+    # A pack that extends another uses that meeting type's phrases too.
+    types = {config.type, *(p.id for p in extends_chain(pack, packs))}
     pools = Pools(bank, config.year, types)
     cache: dict[tuple[int, float], Draft] = {}
 

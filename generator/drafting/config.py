@@ -1,59 +1,24 @@
-"""YAML config → typed Config, validated once at the edge, with every problem reported by key path and line."""
+"""YAML config → typed Config, validated once at the edge by the schema, every problem reported by key and line."""
 
 from __future__ import annotations
 
-import datetime
 import difflib
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-
+from generator.drafting.schema import (BY_NAME, CHARS_PER_MINUTE, DEFAULT_POINTS, KEYS, LEVEL_WORDS, MAX_REPORTERS,
+                                       READERS, REPORTER_FIELDS, Key, parse_length, read_facts, text)
 from generator.errors import ConfigError, InputError, SpeechgenError
 from generator.loader import Collector, Prefixed, decode_config_text, line_map, parse_yaml, read_bytes
 
-CHARS_PER_MINUTE = 250
+__all__ = ["CHARS_PER_MINUTE", "DEFAULT_POINTS", "KEYS", "REPORTER_KEYS", "Config", "Reporter", "level_words",
+           "load_config", "parse_config", "parse_length"]
 
-# level → (scope, committee, our): 区 → 全区, 区委, 我区
-_LEVEL_WORDS = {
-    "省": ("全省", "省委", "我省"),
-    "市": ("全市", "市委", "我市"),
-    "州": ("全州", "州委", "我州"),
-    "盟": ("全盟", "盟委", "我盟"),
-    "区": ("全区", "区委", "我区"),
-    "县": ("全县", "县委", "我县"),
-    "旗": ("全旗", "旗委", "我旗"),
-    "镇": ("全镇", "镇党委", "我镇"),
-    "乡": ("全乡", "乡党委", "我乡"),
-    "街道": ("全街道", "街道党工委", "我街道"),
-}
-
-# Every key the config understands, with the Chinese help `init` and error messages use.
-KEYS = {
-    "type": "会议类型",
-    "place": "地方名称",
-    "level": "行政层级",
-    "year": "开会年份",
-    "review_year": "述职所评议的年度",
-    "speaker": "讲话人",
-    "date": "讲话日期",
-    "title": "标题",
-    "meeting": "会议名称",
-    "points": "主体部分的主题",
-    "achievements": "成绩（原文照用）",
-    "problems": "问题（原文照用）",
-    "reporters": "述职人",
-    "visits": "调研去过的地方",
-    "speakers": "座谈会上发言的同志",
-    "length": "目标字数",
-    "minutes": "目标时长（分钟）",
-    "seed": "随机种子",
-    "adjourn": "是否以“散会”结尾",
-    "style": "版式文件",
-}
-REPORTER_KEYS = ("name", "post", "highlights", "problems")
-DEFAULT_POINTS = ("政治建设", "组织建设", "队伍建设", "责任落实")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Kept for readers of the old table: key → its Chinese help.
+REPORTER_KEYS = tuple(REPORTER_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -64,30 +29,44 @@ class Reporter:
     problems: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Config:
-    type: str
-    place: str
-    level: str
-    year: int
-    review_year: int
-    speaker: str | None = None
-    date: str | None = None
-    title: str | None = None
-    meeting: str | None = None
-    points: tuple[str, ...] = DEFAULT_POINTS
-    points_given: bool = False
-    achievements: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
-    reporters: tuple[Reporter, ...] = ()
-    visits: tuple[str, ...] = ()
-    speakers: tuple[str, ...] = ()
-    length: int | None = None  # None → the pack's default
-    seed: int = 0
-    adjourn: bool = True
-    style: str | dict | None = None
-    source: str = "<config>"
-    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key path → 1-based line
+    """A validated config: every schema key as an attribute (``config.place``), plus where it came from.
+
+    ``points_given`` says whether ``points`` was written or defaulted; ``lines`` maps key paths to the
+    1-based YAML lines (for messages); ``extra`` holds the keys a pack's manifest declares.
+    """
+
+    __slots__ = ("_values", "source", "lines", "points_given", "extra")
+
+    def __init__(self, values: dict[str, Any], *, source: str = "<config>", lines: dict | None = None,
+                 points_given: bool = False, extra: dict[str, Any] | None = None):
+        self._values = {k.name: values.get(k.name, k.default) for k in KEYS}
+        self.source, self.lines, self.points_given = source, lines or {}, points_given
+        self.extra = dict(extra or {})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and self._values == other._values and self.extra == other.extra
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"Config({self._values!r})"
+
+    def replace(self, **changes: Any) -> "Config":
+        values = {**self._values, **{k: v for k, v in changes.items() if k in BY_NAME}}
+        extra = {**self.extra, **{k: v for k, v in changes.items() if k not in BY_NAME}}
+        return Config(values, source=self.source, lines=self.lines, points_given=self.points_given, extra=extra)
+
+    def values(self) -> dict[str, Any]:
+        """Every schema key with its value (defaults included)."""
+        return dict(self._values)
 
     @property
     def words(self) -> dict[str, str]:
@@ -98,106 +77,102 @@ class Config:
 
 
 def level_words(level: str) -> tuple[str, str, str]:
-    if level in _LEVEL_WORDS:
-        return _LEVEL_WORDS[level]
+    if level in LEVEL_WORDS:
+        return LEVEL_WORDS[level]
     return (f"全{level}", f"{level}委", f"我{level}")
 
 
-def _text(v) -> str | None:
-    if isinstance(v, bool) or v is None:
-        return None
-    if isinstance(v, datetime.date):  # date: 2026-01-16 → 2026年1月16日
-        return f"{v.year}年{v.month}月{v.day}日"
-    if isinstance(v, (str, int, float)):
-        s = _CONTROL.sub("", str(v))
-        return re.sub(r"\s*\n\s*", "", s).strip()
-    return None
-
-
-def _text_list(c: Collector, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
-    v = data.get(key)
-    if v is None:
-        return ()
-    if isinstance(v, (str, int, float)) and allow_scalar and not isinstance(v, bool):
-        v = [v]
-    if not isinstance(v, list):
-        c.add(key, "应为列表（每行以“- ”开头）")
-        return ()
-    out = []
-    for i, item in enumerate(v):
-        s = _text(item)
-        if not s:
-            c.add(f"{key}[{i}]", "应为非空文字")
-            continue
-        out.append(s)
-    return tuple(out)
-
-
-def parse_length(value) -> int | None:
-    """``4000`` → 4000; ``"20分钟"`` → 5000; anything else → None (invalid)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        s = value.strip().replace(" ", "")
-        if re.fullmatch(r"\d+(字)?", s):
-            return int(re.match(r"\d+", s).group())
-        m = re.fullmatch(r"(\d+)(分钟|min|分)", s)
-        if m:
-            return int(m.group(1)) * CHARS_PER_MINUTE
-    return None
-
-
-def load_config(path: str | Path, *, type_resolver=None) -> Config:
+def load_config(path: str | Path, *, type_resolver=None, keys_for=None) -> Config:
     """Read and validate a config file. Raises InputError/ConfigError with every problem found."""
     p = Path(path)
-    text = decode_config_text(read_bytes(p, "config", empty_ok=True), p)
-    return parse_config(text, str(p), type_resolver=type_resolver)
+    text_ = decode_config_text(read_bytes(p, "config", empty_ok=True), p)
+    return parse_config(text_, str(p), type_resolver=type_resolver, keys_for=keys_for)
 
 
-def parse_config(text: str, source: str = "<config>", *, type_resolver=None) -> Config:
-    doc = parse_yaml(text, source, "配置文件")
+def parse_config(text_: str, source: str = "<config>", *, type_resolver=None, keys_for=None) -> Config:
+    """A Config from YAML text. ``type_resolver`` turns the ``type`` given into a pack id; ``keys_for``
+    gives that pack's own config keys (declared in its manifest), validated like the schema's."""
+    doc = parse_yaml(text_, source, "配置文件")
     node, data = doc.node, doc.value
     if data is None:
         raise InputError("配置文件是空的；可用 speechgen init TYPE 生成起步配置", path=source)
     if not isinstance(data, dict):
         raise InputError("配置文件的顶层应为“键: 值”的映射", path=source, line=1)
     dupes: list = []
-    c = Collector(source, text, line_map(node, dupes=dupes))
+    c = Collector(source, text_, line_map(node, dupes=dupes))
     for key, first, second in dupes:
         c.problems.append(SpeechgenError(f"与第{first}行重复；同一个键只能写一次", line=second, key=key,
                                          source_line=c.source[second - 1]))
-    return _build(c, data, source, type_resolver)
+    return _build(c, data, source, type_resolver, keys_for)
 
 
-def _build(c: Collector, data: dict, source: str, type_resolver) -> Config:
+def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Config:
+    type_id = _type(c, data, type_resolver)
+    extra_keys: tuple[Key, ...] = tuple(keys_for(type_id)) if keys_for is not None and type_id else ()
+    known = {**BY_NAME, **{k.name: k for k in extra_keys}}
     for key in data:
-        if str(key) not in KEYS:
-            near = difflib.get_close_matches(str(key), KEYS, n=1)
-            hint = f"，是否想写 {near[0]}？" if near else f"；可用的键：{'、'.join(KEYS)}"
+        if not isinstance(key, str) or key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"，是否想写 {near[0]}？" if near else f"；可用的键：{'、'.join(known)}"
             c.add(str(key), f"未知的配置项{hint}")
-    for key in ("type", "place", "level", "year"):
-        if data.get(key) in (None, ""):
-            c.problems.append(SpeechgenError(f"缺少必填项（{KEYS[key]}）", key=key))
+    for k in KEYS:
+        if k.required and data.get(k.name) in (None, ""):
+            c.problems.append(SpeechgenError(f"缺少必填项（{k.label}）", key=k.name))
 
-    type_id = None
-    if data.get("type") not in (None, ""):
-        type_id = str(data["type"]).strip()
-        if type_resolver is not None:
-            try:
-                type_id = type_resolver(type_id)
-            except InputError as exc:
-                c.add("type", exc.message)
-    place = _text(data.get("place")) or ""
-    if data.get("place") not in (None, "") and not place:
-        c.add("place", "应为文字")
-    level = _text(data.get("level")) or ""
-    if level and (len(level) > 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", level)):
-        c.add("level", f"应为行政层级，如 {'、'.join(_LEVEL_WORDS)}")
-    year = _year(c, data, "year")
-    review_year = _year(c, data, "review_year") if "review_year" in data else (year - 1 if year else None)
+    values: dict[str, Any] = {}
+    for k in (*KEYS, *extra_keys):
+        if k.kind in READERS:
+            values[k.name] = READERS[k.kind](c, data, k.name)
+    values["type"] = type_id
+    values["place"] = values.get("place") or ""
+    values["level"] = _level(c, data)
+    year = values["year"]
+    values["review_year"] = values["review_year"] if "review_year" in data else (year - 1 if year else None)
+    if year and values["review_year"] and values["review_year"] > year:
+        c.add("review_year", f"述职评议的年度不能晚于开会年份 {year}")
+    values["length"] = _length(c, data)
+    values["seed"] = _seed(c, data)
+    values["adjourn"] = _bool(c, data, "adjourn", True)
+    values["style"] = data.get("style")
+    if values["style"] is not None and not isinstance(values["style"], (str, dict)):
+        c.add("style", "应为版式文件路径或映射")
+    points = _points(c, data)
+    values["points"] = points or DEFAULT_POINTS
+    values["reporters"] = _reporters(c, data.get("reporters"))
+    for k in ("speaker", "date", "title", "meeting"):
+        values[k] = values.get(k) or None
+    if c.problems:
+        raise ConfigError(c.problems, source)
+    extra = {k.name: values.pop(k.name) for k in extra_keys}
+    return Config(values, source=source, lines=c.lines, points_given=bool(points), extra=extra)
 
+
+def _type(c: Collector, data: dict, type_resolver) -> str | None:
+    raw = data.get("type")
+    if raw in (None, ""):
+        return None
+    type_id = text(raw, 80)
+    if not type_id:
+        c.add("type", "应为会议类型的 id 或中文名")
+        return None
+    if type_resolver is not None:
+        try:
+            return type_resolver(type_id)
+        except InputError as exc:
+            c.add("type", exc.message)
+    return type_id
+
+
+def _level(c: Collector, data: dict) -> str:
+    raw = data.get("level")
+    level = text(raw) if isinstance(raw, str) else None
+    if raw not in (None, "") and (not level or len(level) > 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", level)):
+        c.add("level", f"应为行政层级，如 {'、'.join(LEVEL_WORDS)}")
+        return ""
+    return level or ""
+
+
+def _length(c: Collector, data: dict) -> int | None:
     length = None
     if "length" in data and "minutes" in data:
         c.add("minutes", "length 与 minutes 只能给一个")
@@ -207,69 +182,49 @@ def _build(c: Collector, data: dict, source: str, type_resolver) -> Config:
             c.add("length", '应为整数或"N分钟"')
     if data.get("minutes") is not None:
         m = data["minutes"]
-        if isinstance(m, bool) or not isinstance(m, (int, float)) or m <= 0:
+        if isinstance(m, bool) or not isinstance(m, (int, float)) or not math.isfinite(m) or not 0 < m < 10**6:
             c.add("minutes", "应为正数（分钟）")
         else:
             length = int(round(m * CHARS_PER_MINUTE))
     if length is not None and not 300 <= length <= 30000:
         c.add("length" if "length" in data else "minutes", "目标字数应在 300 到 30000 之间")
+    return length
 
+
+def _seed(c: Collector, data: dict) -> int:
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         c.add("seed", "应为整数")
-        seed = 0
-    adjourn = data.get("adjourn", True)
-    if not isinstance(adjourn, bool):
-        c.add("adjourn", "应为 true 或 false")
-        adjourn = True
-    style = data.get("style")
-    if style is not None and not isinstance(style, (str, dict)):
-        c.add("style", "应为版式文件路径或映射")
+        return 0
+    if not 0 <= seed < 2**63:
+        c.add("seed", "应为 0 到 9223372036854775807 之间的整数")
+        return 0
+    return seed
 
-    points = _text_list(c, data, "points")
+
+def _bool(c: Collector, data: dict, key: str, default: bool) -> bool:
+    v = data.get(key, default)
+    if not isinstance(v, bool):
+        c.add(key, "应为 true 或 false")
+        return default
+    return v
+
+
+def _points(c: Collector, data: dict) -> tuple[str, ...]:
+    points = read_facts(c, data, "points")
     if "points" in data and not points and not any(p.key == "points" for p in c.problems):
         c.add("points", "至少给出一个主题")
     if len(points) > 8:
         c.add("points", "主题最多 8 个")
     if len(set(points)) != len(points):
         c.add("points", "主题有重复")
-
-    for i, point in enumerate(data.get("points") or []):
+    raw = data.get("points")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        c.add("points", "应为主题名称或一句话，不能是数字")
+    for i, point in enumerate(raw if isinstance(raw, list) else []):
         if isinstance(point, (int, float)) and not isinstance(point, bool):
             c.add(f"points[{i}]", "应为主题名称或一句话，不能是数字")
-    if year and review_year and review_year > year:
-        c.add("review_year", f"述职评议的年度不能晚于开会年份 {year}")
-
-    reporters = _reporters(c, data.get("reporters"))
-    facts = {k: _text_list(c, data, k) for k in ("achievements", "problems", "visits", "speakers")}
-    scalars = {k: _scalar(c, data, k) for k in ("speaker", "date", "title", "meeting")}
-    if c.problems:
-        raise ConfigError(c.problems, source)
-    return Config(
-        type=type_id, place=place, level=level, year=year, review_year=review_year,
-        points=points or DEFAULT_POINTS, points_given=bool(points), reporters=reporters,
-        length=length, seed=seed, adjourn=adjourn, style=style, source=source, lines=c.lines, **facts, **scalars,
-    )
-
-
-def _scalar(c: Collector, data: dict, key: str) -> str | None:
-    v = data.get(key)
-    if v is None:
-        return None
-    s = _text(v)
-    if s is None:
-        c.add(key, "应为文字")
-    return s or None
-
-
-def _year(c: Collector, data: dict, key: str) -> int | None:
-    v = data.get(key)
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, int) or not 1949 <= v <= 2100:
-        c.add(key, "应为四位年份，如 2026")
-        return None
-    return v
+    return points
 
 
 def _reporters(c: Collector, value) -> tuple[Reporter, ...]:
@@ -277,6 +232,9 @@ def _reporters(c: Collector, value) -> tuple[Reporter, ...]:
         return ()
     if not isinstance(value, list):
         c.add("reporters", "应为列表，每项含 name、post、highlights、problems")
+        return ()
+    if len(value) > MAX_REPORTERS:
+        c.add("reporters", f"述职人太多（{len(value)} 位），最多 {MAX_REPORTERS} 位")
         return ()
     out = []
     for i, item in enumerate(value):
@@ -287,15 +245,20 @@ def _reporters(c: Collector, value) -> tuple[Reporter, ...]:
             c.add(key, "应为映射，如 {name: 张三, post: 某某镇党委书记}")
             continue
         for k in item:
-            if k not in REPORTER_KEYS:
-                near = difflib.get_close_matches(str(k), REPORTER_KEYS, n=1)
+            if k not in REPORTER_FIELDS:
+                near = difflib.get_close_matches(str(k), REPORTER_FIELDS, n=1)
                 c.add(f"{key}.{k}", f"未知的述职人字段{('，是否想写 ' + near[0] + '？') if near else ''}")
-        name = _text(item.get("name"))
+        sub = Prefixed(c, key)
+        name = READERS["name"](sub, item, "name") if "name" in item else None
         if not name:
-            c.add(f"{key}.name" if "name" in item else key, "述职人缺少姓名 name")
+            if "name" not in item:
+                c.add(key, "述职人缺少姓名 name")
+            elif not any(p.key == f"{key}.name" for p in c.problems):
+                c.add(f"{key}.name", "述职人缺少姓名 name")
             continue
-        sub = {k: item.get(k) for k in ("highlights", "problems")}
-        hl = _text_list(Prefixed(c, key), sub, "highlights")
-        pr = _text_list(Prefixed(c, key), sub, "problems")
-        out.append(Reporter(name=name, post=_text(item.get("post")) or "", highlights=hl, problems=pr))
+        post = READERS["name"](sub, item, "post") if item.get("post") is not None else ""
+        hl = read_facts(sub, item, "highlights")
+        pr = read_facts(sub, item, "problems")
+        out.append(Reporter(name=name, post=post or "", highlights=hl, problems=pr))
     return tuple(out)
+

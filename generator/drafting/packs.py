@@ -16,7 +16,7 @@ from generator.resources import templates_dir
 
 MANIFEST = "manifest.yaml"
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-_MANIFEST_KEYS = {"id", "name", "aliases", "description", "template", "starter", "extends", "length", "requires"}
+_MANIFEST_KEYS = {"id", "name", "aliases", "description", "template", "starter", "extends", "length", "requires", "keys"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Pack:
     per_point: int = 0  # the default grows with each point …
     per_reporter: int = 0  # … and with each reporter, so that it stays within what the pack can write
     requires: tuple[str, ...] = ()
+    keys: tuple = ()  # the pack's own config keys (schema.Key), declared under keys: in the manifest
     manifest: dict = field(default_factory=dict, compare=False, repr=False)
 
     def default_length_for(self, points: int, reporters: int) -> int:
@@ -78,10 +79,35 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
             extends=data.get("extends"), default_length=int(length.get("default", 4000)),
             min_length=int(length.get("min", 1500)), max_length=int(length.get("max", 8000)),
             per_point=int(length.get("per_point", 0)), per_reporter=int(length.get("per_reporter", 0)),
-            requires=tuple(str(r) for r in data.get("requires") or ()), manifest=data,
+            requires=tuple(str(r) for r in data.get("requires") or ()), keys=_pack_keys(data.get("keys"), path),
+            manifest=data,
         )
     except (TypeError, ValueError):
         raise InputError("length 中的数值应为整数", path=path, key="length") from None
+
+
+def _pack_keys(raw, path: Path) -> tuple:
+    """Config keys a pack declares in its manifest, in the schema's own form:
+    ``keys: [{name: 上级单位的键, kind: name|title|date|year|facts, label: 中文名, help: 说明}]``."""
+    from generator.drafting.schema import BY_NAME, READERS, Key
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InputError("keys 应为列表，每项含 name、kind、label、help", path=path, key="keys")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"keys[{i}]"
+        if not isinstance(item, dict) or set(map(str, item)) - {"name", "kind", "label", "help", "example"}:
+            raise InputError("每项应为 {name, kind, label, help}（可加 example）", path=path, key=where)
+        name, kind = str(item.get("name", "")), str(item.get("kind", "name"))
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,30}", name) or name in BY_NAME:
+            raise InputError(f"配置键名“{name}”应为小写字母开头的英文标识，且不能与内置配置项重名", path=path, key=where)
+        if kind not in READERS:
+            raise InputError(f"kind 应为 {'、'.join(READERS)} 之一", path=path, key=f"{where}.kind")
+        label = str(item.get("label") or name)
+        out.append(Key(name, kind, label, str(item.get("help") or label), example=str(item.get("example") or "")))
+    return tuple(out)
 
 
 def _scan(root: Path, origin: str) -> list[Pack]:
@@ -120,6 +146,27 @@ def get_pack(name: str, user_dirs=()) -> Pack:
     return find_packs(user_dirs)[resolve_type(name, user_dirs)]
 
 
+def extends_chain(pack: Pack, packs: dict[str, Pack]) -> list[Pack]:
+    """``pack`` and the packs it extends, nearest first — the one walk of ``extends`` every caller uses.
+
+    InputError (naming the manifest and key) when ``extends`` names no known pack or the chain loops
+    (pa → pb → pa, or a pack extending itself): a loop would otherwise never end.
+    """
+    chain = [pack]
+    while chain[-1].extends:
+        cur, target = chain[-1], str(chain[-1].extends)
+        ids = [p.id for p in chain]
+        if target in ids:
+            start = ids.index(target)
+            cycle = " → ".join([*ids[start:], target])
+            raise InputError(f"继承形成循环（{cycle}）；模板包不能直接或间接继承自己",
+                             path=chain[start].dir / MANIFEST, key="extends")
+        if target not in packs:
+            raise InputError(f"指向不存在的模板包 {target}", path=cur.dir / MANIFEST, key="extends")
+        chain.append(packs[target])
+    return chain
+
+
 def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
     """A sandboxed Jinja environment for ``pack``: its own folder first, then what it extends.
 
@@ -127,11 +174,7 @@ def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
     ``_lib/`` holds shared macros. Config values and phrases are passed as data, never as source.
     """
     packs = find_packs(user_dirs)
-    chain, seen, cur = [], set(), pack
-    while cur is not None and cur.id not in seen:
-        seen.add(cur.id)
-        chain.append(FileSystemLoader(str(cur.dir)))
-        cur = packs.get(cur.extends) if cur.extends else None
+    chain = [FileSystemLoader(str(p.dir)) for p in extends_chain(pack, packs)]
     prefixes = {p.id: FileSystemLoader(str(p.dir)) for p in packs.values()}
     prefixes["_lib"] = FileSystemLoader(str(templates_dir() / "_lib"))
     env = SandboxedEnvironment(
@@ -142,11 +185,22 @@ def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
 
 
 def starter_text(pack: Pack, user_dirs=()) -> str:
-    """The commented starter config of ``pack`` (or of the pack it extends)."""
-    packs, cur = find_packs(user_dirs), pack
-    while cur is not None:
+    """The starter config of ``pack`` (or of the pack it extends): the pack's example values, every key
+    commented with its help from the config schema (drafting/schema.py), in schema order."""
+    from generator.drafting.schema import starter_yaml
+    from generator.loader import parse_yaml
+
+    for cur in extends_chain(pack, find_packs(user_dirs)):
         path = cur.dir / cur.starter
         if path.is_file():
-            return read_utf8(path, "config")
-        cur = packs.get(cur.extends) if cur.extends else None
+            text = read_utf8(path, "config")
+            values = parse_yaml(text, path, "起步配置").value
+            if not isinstance(values, dict):
+                raise InputError("起步配置应为“键: 值”的映射", path=path)
+            header = []
+            for line in text.splitlines():
+                if not line.startswith("#"):
+                    break
+                header.append(line)
+            return starter_yaml(values, header)
     raise InputError("模板包缺少起步配置文件", path=pack.dir / pack.starter)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 
 from generator.drafting.config import Config
-from generator.bank.entries import themes_of, year_facts
+from generator.drafting.schema import KEYS, Key
+from generator.bank.themes import themes_of
+from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools
+from generator.drafting.plan import Plan
 from generator.zh import cn, count_word, enumerator
 
 MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
@@ -23,33 +25,28 @@ def mark(text: str, source: str, emphasis: bool = False) -> str:
     return f"\x01{'!' if emphasis else ''}{source}\x02{text}\x03" if text else ""
 
 
-@dataclass(frozen=True)
-class Plan:
-    """How much each part of a draft says; templates read these to decide counts."""
-
-    level: int
-    subpoints: int  # sub-points (一要…) per section, 2–4
-    body: int  # body sentences after each sub-point head, 1–8
-    intro: int  # sentences introducing each section, 0–2
-    extra: int  # additional sentences in opening, situation and closing, 0–3
-    thin: float = 0.0  # share of groups given one item fewer, spread evenly
-
-    def thinned(self, n: int, call: int, floor: int = 1) -> int:
-        """Items for the ``call``-th group: ``n``, or one fewer (never below ``floor``) for an evenly
-        spread share of the groups; fills the gap between two ladder levels a sentence at a time."""
-        if self.thin and n > floor and int((call + 1) * self.thin) > int(call * self.thin):
-            return n - 1
-        return n
+PATTERN_MAX = 200  # characters of an avoid/match pattern
 
 
-THIN = [i / 8 for i in range(1, 8)]
+def _pattern(key: str, value) -> str | None:
+    """A template's ``avoid``/``match`` pattern, vetted before any entry is searched with it: text
+    that compiles (with ``regex``, which runs it under a time limit). InputError with a Chinese reason;
+    the composer adds the template file and line."""
+    import regex  # type: ignore[import-untyped]  # regex ships no stubs; types-regex is not a dependency
 
-# A monotone ladder from the shortest to the longest draft a pack can give.
-LADDER = [Plan(i, *v) for i, v in enumerate([
-    (2, 1, 0, 0), (2, 1, 1, 0), (2, 2, 1, 0), (3, 1, 1, 0), (3, 2, 1, 0), (3, 2, 1, 1), (3, 3, 1, 1),
-    (4, 2, 1, 1), (4, 3, 1, 1), (4, 3, 2, 2), (4, 4, 2, 2), (4, 5, 2, 2), (4, 6, 2, 3), (4, 7, 2, 3),
-    (4, 8, 2, 3), (4, 9, 2, 3), (4, 10, 2, 3),
-])]
+    from generator.errors import InputError
+
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"应为正则表达式（文字），而不是 {value!r}", key=key)
+    if len(value) > PATTERN_MAX:
+        raise InputError(f"正则表达式过长（{len(value)} 个字符），不能超过 {PATTERN_MAX} 个字符", key=key)
+    try:
+        regex.compile(value)
+    except (regex.error, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise InputError(f"“{value}”不是有效的正则表达式：{exc}", key=key) from None
+    return value
 
 
 class TemplateApi:
@@ -75,12 +72,21 @@ class TemplateApi:
         achievements and problems must never come from another place's speech); ``need`` names slots
         an entry must contain (``need="count"``); ``avoid``/``match`` are patterns an entry must not / must match;
         ``near`` (e.g. the sub-point head) prefers sentences that speak to the same matter."""
+        from generator.drafting.chooser import PATTERN_BUDGET, PatternTimeout
+        from generator.errors import InputError
+
         need = (need,) if isinstance(need, str) else tuple(need)
+        avoid, match = _pattern("avoid", avoid), _pattern("match", match)
         if category == "requirement":
             n = self.plan.thinned(int(n), self._body_calls)
             self._body_calls += 1
-        picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
-                                   avoid=avoid, match=match, near=plain(near) if near else None)
+        try:
+            picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
+                                       avoid=avoid, match=match, near=plain(near) if near else None)
+        except PatternTimeout as exc:  # the composer adds the template file and line
+            key = "avoid" if exc.pattern == avoid else "match"
+            raise InputError(f"正则表达式“{exc.pattern}”运行超过 {PATTERN_BUDGET:g} 秒仍未结束（写法会无限回溯，"
+                             "如 (a+)+$），请改简单些", key=key) from None
         return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
 
     def lead(self, text: str) -> str:
@@ -167,7 +173,21 @@ class TemplateApi:
         return len(self._chooser.used_ids)
 
 
-def template_context(config: Config, api: TemplateApi) -> dict:
+def _context_value(api: TemplateApi, key: Key, value):
+    """How a template sees one config key: facts carry their provenance (``config:<key>``), the rest is plain."""
+    if key.kind in ("name", "title", "date"):
+        return api.fact(value, key.name) if value else ""
+    if key.kind == "facts":
+        return [api.fact(v, f"{key.name}[{i}]") for i, v in enumerate(value or ())]
+    if key.kind == "year":
+        return str(value) if value is not None else ""
+    if key.kind == "points":
+        return list(value)
+    return value
+
+
+def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ...] = ()) -> dict:
+    """What a template sees: ``cfg`` (every schema key, see drafting/schema.py), ``plan`` and ``s``."""
     words = config.words
     reporters = [
         {"index": i, "name": api.fact(r.name, f"reporters[{i}].name"), "name_text": r.name,
@@ -177,19 +197,12 @@ def template_context(config: Config, api: TemplateApi) -> dict:
          "problem_themes": [t for p in r.problems for t in themes_of(p)]}
         for i, r in enumerate(config.reporters)
     ]
-    cfg = {
-        "place": api.fact(config.place, "place"), "level": config.level,
-        "year": str(config.year), "review_year": str(config.review_year),
-        "scope": mark(words["scope"], "config:level"), "committee": mark(words["committee"], "config:level"),
-        "our": mark(words["our"], "config:level"),
-        "speaker": api.fact(config.speaker, "speaker") if config.speaker else "",
-        "date": api.fact(config.date, "date") if config.date else "",
-        "title": api.fact(config.title, "title") if config.title else "",
-        "meeting": api.fact(config.meeting, "meeting") if config.meeting else "",
-        "points": list(config.points), "achievements": api.facts("achievements"),
-        "problems": api.facts("problems"), "reporters": reporters, "visits": api.facts("visits"),
-        "speakers": api.facts("speakers"), "adjourn": config.adjourn,
-    }
+    cfg: dict = {}
+    for key in (*KEYS, *extra_keys):
+        value = config.extra.get(key.name) if key.name in config.extra else getattr(config, key.name, None)
+        cfg[key.name] = _context_value(api, key, value)
+    cfg["reporters"] = reporters
+    cfg.update({w: mark(words[w], "config:level") for w in ("scope", "committee", "our")})
     return {"cfg": cfg, "plan": api.plan, "s": api}
 
 

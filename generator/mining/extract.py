@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from generator.mining import segment
 from generator.mining.generalise import Context, generalise, is_junk
-from generator.bank.entries import load_themes, themes_of
+from generator.bank.themes import load_themes, themes_of
 from generator.zh import NUM, sentences
 
 _QUOTE_RE = re.compile(r"“([^“”]{1,24})”")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.mining.segment import tag, tokens
-from generator.corpus.structure import find_placeholders
+from generator.corpus import find_placeholders
 
 _LEVELS = ("区", "县", "市", "镇", "乡", "街道")
 _PLACE_SUFFIX = ("街道", "市", "区", "县", "镇", "乡", "州")

@@ -5,22 +5,33 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.atomic import atomic_write
-from generator.bank.entries import CATEGORIES, Entry, load_themes
+from generator.atomic import atomic_write, fsync_dir, os_reason
+from generator.bank.entries import CATEGORIES, Entry
+from generator.bank.themes import load_themes
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "speechgen-mined/1"
+#: Written into an existing output folder before the new set is moved in and removed once the manifest
+#: is current: it lists the new files' hashes (and those of the files already there), so that after an
+#: interruption mid-swap ``mine --force`` still knows every file as its own. (Same name in
+#: ``generator.bank.entries.load_phrasebank``, which refuses a mined folder its manifest does not match.)
+PENDING = ".manifest.pending.json"
+#: Prefix of the temporary sibling folder the new set is written into (``.NAME.mine-XXXX``).
+_TMP_INFIX = ".mine-"
 HEADER = "# 由 speechgen mine 生成，请勿手工修改；手写条目请放在 curated/ 或自己的文件夹。\n"
 
 # ---------------------------------------------------------------- map: one file
 def mine_file(path: str) -> tuple[str, list | None, object, str | None]:
     """(file name, candidates, fingerprint, error message): pure per file, runs in worker processes."""
-    from generator.corpus.reader import read_speech
+    from generator.corpus import read_speech
     from generator.mining.extract import extract_speech
     from generator.bank.fingerprint import fingerprint_speech
 
@@ -78,6 +89,7 @@ class MineReport:
     counts: dict[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = "，".join(f"{c} {n}" for c, n in self.counts.items())
@@ -86,44 +98,128 @@ class MineReport:
 
 def mine(paths, out_dir, *, jobs: int = 1, progress: bool = False, force: bool = False) -> MineReport:
     """Mine ``paths`` (files and folders) into ``out_dir``: one YAML file a category, a fingerprint index,
-    a manifest. Refuses to touch a folder holding files it did not write, or any file without ``force``."""
+    a manifest. Refuses to touch a folder holding files it did not write, or any file without ``force``.
+
+    Files inside ``out_dir`` are never mined (an output folder inside the corpus is skipped, with a note).
+    The new set is written into a temporary sibling folder and made current last, so a failure (a full
+    disk, an interruption) never leaves the old set changed: a new folder is renamed into place whole;
+    into an existing one the files are moved and the manifest, which lists every file's hash, comes last
+    (loaders refuse a mined folder whose files disagree with its manifest). Nothing readable to mine is
+    an InputError, and the old set stays as it was."""
     from generator.corpus.reader import corpus_files
     from generator.bank.fingerprint import build_index
 
-    files = [str(f) for f in corpus_files(paths)]
+    out = Path(out_dir)
+    all_files = corpus_files(paths)
+    files = [str(f) for f in all_files if not _inside(f, out)]
+    excluded = len(all_files) - len(files)
+    if excluded and not files:
+        raise InputError("语料都在输出文件夹之内，没有别的语料文件可挖掘；请换一个输出文件夹", path=out)
     if not files:
         raise InputError("没有找到语料文件", path=", ".join(map(str, paths)))
-    out = Path(out_dir)
     ours = _check_output(out, force)
     report = MineReport()
-    candidates: list = []
-    prints: list = []
-    for name, cands, fp, error in _run(files, jobs, progress):
-        if error is not None:
-            report.skipped.append((name, error))
-            continue
-        report.files += 1
-        candidates.extend(cands)
-        prints.append((name, fp))
-    entries = merge(candidates)
-    del candidates
-    written: dict[str, bytes] = {}
-    for category in CATEGORIES:
-        chosen = [e.to_dict() for e in entries if e.category == category]
-        if chosen:
-            written[f"{category}.yaml"] = _dump(chosen)
-            report.counts[category] = len(chosen)
-    for name, data in written.items():
-        report.written.append(atomic_write(out / name, data, force=True))
-    index_path = build_index(prints).save(out)
-    written[index_path.name] = index_path.read_bytes()
-    for stale in ours - set(written):
-        (out / stale).unlink()
-    manifest = {"format": MANIFEST_FORMAT, "sources": sorted(n for n, _ in prints),
-                "files": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(written.items())}}
-    atomic_write(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                 force=True)
+    if excluded:
+        report.notes.append(f"输出文件夹 {out} 在语料之中，其中的 {excluded} 个文件不作为语料")
+    tmp = _make_temp_folder(out)  # before the (long) mining: an unwritable place is found at once
+    try:
+        candidates: list = []
+        prints: list = []
+        for name, cands, fp, error in _run(files, jobs, progress):
+            if error is not None:
+                report.skipped.append((name, error))
+                continue
+            report.files += 1
+            candidates.extend(cands)
+            prints.append((name, fp))
+        if not report.files:
+            reasons = "；".join(f"{n}：{m}" for n, m in report.skipped[:3]) + ("……" if len(report.skipped) > 3 else "")
+            kept = "原有的挖掘结果未改动" if ours else "未写入任何文件"
+            raise InputError(f"{len(report.skipped)} 个语料文件都无法读取，没有挖掘到任何内容，{kept}（{reasons}）",
+                             path=", ".join(map(str, paths)))
+        entries = merge(candidates)
+        del candidates
+        if not entries:
+            kept = "原有的挖掘结果未改动" if ours else "未写入任何文件"
+            raise InputError(f"读取了 {report.files} 个语料文件，但没有挖掘出任何条目，{kept}",
+                             path=", ".join(map(str, paths)))
+        written: dict[str, bytes] = {}
+        for category in CATEGORIES:
+            chosen = [e.to_dict() for e in entries if e.category == category]
+            if chosen:
+                written[f"{category}.yaml"] = _dump(chosen)
+                report.counts[category] = len(chosen)
+        for name, data in written.items():
+            atomic_write(tmp / name, data, force=True)
+        index_path = build_index(prints).save(tmp)
+        written[index_path.name] = index_path.read_bytes()
+        manifest = {"format": MANIFEST_FORMAT, "sources": sorted(n for n, _ in prints),
+                    "files": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(written.items())}}
+        atomic_write(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                     force=True)
+        _make_current(tmp, out, manifest["files"], ours)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.written = [out / name for name in written]
     return report
+
+
+def _inside(path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies below it (symlinks resolved)."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+
+
+def _make_temp_folder(out: Path) -> Path:
+    """A fresh hidden folder beside ``out`` for the new set (leftovers of an interrupted run removed)."""
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in parent.iterdir():
+            if old.name.startswith(f".{out.name}{_TMP_INFIX}") and old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(out))
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}{_TMP_INFIX}", dir=parent))
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件夹：{os_reason(exc)}", path=out) from None
+
+
+def _make_current(tmp: Path, out: Path, files: dict[str, str], ours: set[str]) -> None:
+    """Make the complete set in ``tmp`` the one in ``out``, the manifest last."""
+    try:
+        if not out.exists():
+            os.chmod(tmp, 0o755)
+            os.rename(tmp, out)  # one step: either no folder or the whole new set
+            fsync_dir(out.parent if str(out.parent) else ".")
+            return
+        present = {name: _hash(out / name) for name in ours}
+        pending = {"format": MANIFEST_FORMAT, "files": files,
+                   "present": {n: h for n, h in sorted(present.items()) if h}}
+        atomic_write(out / PENDING, json.dumps(pending, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                     force=True)
+        for name in files:
+            os.replace(tmp / name, out / name)
+        for stale in sorted(ours - set(files)):
+            (out / stale).unlink(missing_ok=True)
+        fsync_dir(out)
+        os.replace(tmp / MANIFEST, out / MANIFEST)
+        fsync_dir(out)
+        (out / PENDING).unlink(missing_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件夹：{os_reason(exc)}", path=out) from None
+
+
+def _hash(path: Path) -> str | None:
+    """SHA-256 of the regular file ``path``; None when it is not one or cannot be read."""
+    from generator.loader import read_bytes
+
+    try:
+        return hashlib.sha256(read_bytes(path, "phrasebank", empty_ok=True)).hexdigest()
+    except InputError:
+        return None
 
 
 def _run(files: list[str], jobs: int, progress: bool):
@@ -185,19 +281,29 @@ def _dump(entries: list[dict]) -> bytes:
 
 
 def _check_output(out: Path, force: bool) -> set[str]:
-    """Names of the files in ``out`` that an earlier mine wrote; InputError for anything else there."""
-    if out.exists() and not out.is_dir():
+    """Names of the files in ``out`` that an earlier mine wrote; InputError for anything else there.
+
+    A file is an earlier mine's when its hash is the one the manifest lists for it, or (after a run
+    interrupted while making its set current) one that run's pending list gave."""
+    if (out.exists() or out.is_symlink()) and not out.is_dir():
         raise InputError("输出路径已存在且不是文件夹", path=out)
-    present = sorted(p for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
+    try:
+        present = sorted(p for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
+    except OSError as exc:
+        raise InputError(f"无法读取输出文件夹：{os_reason(exc)}", path=out) from None
     if not present:
         return set()
-    known: dict[str, str] = {}
-    try:
-        known = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    known: dict[str, set[str]] = {}
+    for listing, keys in ((MANIFEST, ("files",)), (PENDING, ("files", "present"))):
+        try:
+            doc = json.loads((out / listing).read_text(encoding="utf-8"))
+            for key in keys:
+                for name, digest in doc[key].items():
+                    known.setdefault(name, set()).add(digest)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
     foreign = [p.name for p in present if p.name != MANIFEST and
-               (p.is_dir() or known.get(p.name) != hashlib.sha256(p.read_bytes()).hexdigest())]
+               (p.is_symlink() or not p.is_file() or _hash(p) not in known.get(p.name, ()))]
     if foreign:
         raise InputError("输出文件夹中有不是挖掘生成、或生成后被手工改过的文件，为免覆盖手写内容已停止："
                          + "、".join(foreign), path=out)

@@ -6,7 +6,7 @@ import logging
 import re
 from functools import lru_cache
 
-from generator.bank.entries import load_entry_file
+from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 
@@ -59,10 +59,6 @@ def tokens(text: str) -> list[str]:
 def tag(word: str) -> str | None:
     jieba, table = _jieba()
     return jieba.dt.user_word_tag_tab.get(word) or table.get(word)
-
-
-def is_word(text: str) -> bool:
-    return len(tokens(text)) == 1
 
 
 def _set_phrase(word: str, t: str | None) -> bool:
@@ -125,8 +121,10 @@ def idioms(sentence: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _lexicon_re() -> re.Pattern:
-    terms = sorted({e.text for e in load_entry_file(phrasebank_dir() / "curated" / "lexicon.yaml")
-                    if e.category == "formula" and "“" not in e.text}, key=lambda t: (-len(t), t))
+    # The lexicon is read as plain YAML, not through the phrasebank loader: segmenting needs only its texts.
+    items = load_yaml(phrasebank_dir() / "curated" / "lexicon.yaml", what="词表").seq()
+    texts = {m["text"].str() for m in (item.mapping() for item in items) if m["category"].value == "formula"}
+    terms = sorted((t for t in texts if "“" not in t), key=lambda t: (-len(t), t))
     return re.compile("|".join(map(re.escape, terms)))
 
 

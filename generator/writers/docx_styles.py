@@ -224,11 +224,16 @@ def setup_section(doc, st: Style) -> None:
 
 def font_table_xml(blob: bytes, fonts: list[str]) -> bytes:
     """Declare the fonts we use with their fallback names (w:altName) and GB2312 charset."""
+    from xml.sax.saxutils import escape
+
+    def attr(value: str) -> str:  # a font name from a style file may hold < & " and must stay one attribute
+        return escape(value, {'"': "&quot;"})
+
     entries = []
     for name in fonts:
         alt = FONT_FALLBACKS.get(name)
-        alt_xml = f'<w:altName w:val="{alt}"/>' if alt and alt != name else ""
-        entries.append(f'<w:font w:name="{name}">{alt_xml}<w:charset w:val="86"/>'
+        alt_xml = f'<w:altName w:val="{attr(alt)}"/>' if alt and alt != name else ""
+        entries.append(f'<w:font w:name="{attr(name)}">{alt_xml}<w:charset w:val="86"/>'
                        f'<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>')
     # Remove the template's Japanese and Latin-only declarations we never use.
     blob = re.sub(rb"\s*<w:font w:name=\"[^\"]*\">.*?</w:font>", b"", blob, flags=re.S)

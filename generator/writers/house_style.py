@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ _DIGIT_ZIHAO.update({"0号": 42, "小0": 36, **{f"小{n}": ZIHAO[f"小{c}"]
                                               for n, c in zip("123456", "一二三四五六")}})
 
 PAGE_NUMBER_PLACEMENTS = ("outside", "center")
+FONT_NAME_MAX = 64  # characters of a font name in a style file
 
 #: Fonts an office machine may lack, with the name Word should look for instead (w:altName).
 FONT_FALLBACKS = {
@@ -116,7 +118,14 @@ def _convert(key: str, value):
             return value
         if not isinstance(value, str) or (not value.strip() and key != "latin_font"):
             raise ValueError("应为字体名称（文字）")
-        return value.strip()
+        name = value.strip()
+        # The name goes into the .docx XML: no control characters (nor what XML cannot hold), and
+        # no longer than a real font name (Word's own limit is 31; 64 leaves room for long Latin names).
+        if any(unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff" for ch in name):
+            raise ValueError("字体名称不能含控制字符（如换行、制表符）")
+        if len(name) > FONT_NAME_MAX:
+            raise ValueError(f"字体名称过长（{len(name)} 个字符），不能超过 {FONT_NAME_MAX} 个字符")
+        return name
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("应为数字")
     low, high = _RANGES[key]

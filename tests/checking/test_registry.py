@@ -19,7 +19,7 @@ from conftest import seed_file
 CLEAN = [
     "区委书记在2026年全区党组织书记抓基层党建工作述职评议会上的讲话",
     "同志们：",
-    "今天召开全区党组织书记抓基层党建工作述职评议会，听取各党组织书记述职，安排部署今年的重点任务。",
+    "今天召开全区党组织书记抓基层党建工作述职评议会，深入学习贯彻党的二十大和二十届历次全会精神，听取各党组织书记述职，安排部署今年的重点任务。",
     "刚才，五位同志作了述职，讲成绩实事求是，谈问题不遮不掩，我都同意。下面，我讲三点意见。",
     "一、坚持政治引领，筑牢思想根基",
     "一要深化理论武装，把学习贯彻党的二十大精神作为首要政治任务。二要严明政治纪律，坚决做到“两个维护”。",
@@ -54,7 +54,9 @@ def test_clean_speech_has_no_error_or_warning():
 
 def test_rule_ids():
     assert list(RULES) == ["placeholder", "count_mismatch", "enumeration", "repetition", "outdated_term", "overlap",
-                           "length", "punctuation"]
+                           "length", "punctuation", "head_echo", "off_matter", "twin_heads", "list_count",
+                           "level_voice", "address", "backbone", "tics"]
+    assert all(callable(fn) for fn in RULES.values())  # id → function; findings carry their own severity
     assert run(with_body("请XX同志发言,谢谢。"), rules=["punctuation"])[0].rule == "punctuation"
 
 
@@ -172,13 +174,18 @@ def test_overlap_with_corpus_folder(tmp_path, seeds_dir):
         run(with_body(copied), corpus_dirs=[tmp_path / "missing"])
 
 
-def test_overlap_uses_shipped_index(tmp_path, seed_index, monkeypatch):
-    seed_index.save(tmp_path / "mined")
+def test_overlap_uses_shipped_index(tmp_path, monkeypatch):
+    # A source the real shipped index cannot hold: only the patched phrasebank folder can name it.
+    copied = ("我们要把抓好党建作为最大的政绩，坚持问题导向，聚焦群众反映强烈的突出问题，"
+              "以钉钉子精神一件一件抓落实，确保每一项整改任务都见到实效、经得起检验。")
+    build_index([("only_in_tmp.txt", fingerprint_speech(f"讲话\n同志们：\n{copied}\n"))]).save(tmp_path / "mined")
     monkeypatch.setattr("generator.resources.phrasebank_dir", lambda: tmp_path)
-    copied = next(line for line in seed_file("001").read_text(encoding="utf-8").splitlines()
-                  if line.startswith("同志们，做好新形势下"))
     warn = [f for f in check_lines(with_body(copied)) if f.rule == "overlap" and f.severity == "warning"]
-    assert [f.paragraph for f in warn] == [3] and seed_file("001").name in warn[0].message
+    assert [f.paragraph for f in warn] == [3] and "only_in_tmp.txt" in warn[0].message
+    # With no index in the patched folder there is none to use: the patch is what the checker reads.
+    monkeypatch.setattr("generator.resources.phrasebank_dir", lambda: tmp_path / "empty")
+    info = [f for f in check_lines(with_body(copied)) if f.rule == "overlap"]
+    assert [f.severity for f in info] == ["info"] and "未找到查重指纹索引" in info[0].message
 
 
 def test_overlap_clean_draft_has_no_warning(seed_index):
@@ -282,7 +289,9 @@ def test_check_file_bad_input(tmp_path, name, data):
 
 def test_format_findings_groups_and_summary():
     text = format_findings(run(with_body("请XX同志发言,谢谢。")), "草稿.txt")
-    assert text.startswith("检查 草稿.txt") and "错误（1）" in text and "警告（1）" in text
+    assert text.startswith("检查 草稿.txt")
+    assert "占位符[placeholder]（1）" in text and "标点[punctuation]（1）" in text  # grouped by rule, in Chinese
+    assert text.index("占位符[placeholder]") < text.index("标点[punctuation]")  # errors' rules first
     assert text.rstrip().endswith("共 3 处：错误 1，警告 1，提示 1")
     assert "未发现问题" in format_findings([], "x")
 

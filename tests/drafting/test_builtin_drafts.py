@@ -10,7 +10,8 @@ from generator.checking.registry import check_lines
 from generator.drafting.compose import compose
 from generator.drafting.config import parse_config
 from generator.drafting.packs import resolve_type
-from generator.bank.entries import load_phrasebank, load_themes
+from generator.bank.entries import load_phrasebank
+from generator.bank.themes import load_themes
 
 BANK = load_phrasebank()
 THEMES = sorted(load_themes())

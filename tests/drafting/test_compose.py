@@ -11,7 +11,9 @@ from generator.drafting.compose import compose
 from generator.drafting.config import parse_config
 from generator.bank.era import load_era_rules, outdated
 from generator.drafting.packs import resolve_type
-from generator.bank.entries import load_phrasebank, load_themes, year_facts
+from generator.bank.entries import load_phrasebank
+from generator.bank.themes import load_themes
+from generator.bank.years import year_facts
 from generator.zh import clauses as sentences, cn, count_word, enumerator, strip_enumerator
 
 BANK = load_phrasebank()

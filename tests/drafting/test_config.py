@@ -134,6 +134,64 @@ def test_yaml_dates_become_chinese_dates():
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_raises_anything_but_input_error(text):
     try:
+        config = parse(text)
+    except InputError as err:
+        # A message a user can act on: it names the file and says what is wrong in Chinese.
+        msg = err.format()
+        assert msg.startswith("c.yaml") and any("\u4e00" <= ch <= "\u9fff" for ch in msg)
+    else:
+        assert config.source == "c.yaml" and config.type in {"shuzhi_speech", "dianping", "zuotan_outline"}
+        assert config.place and config.year
+
+
+def test_schema_is_the_one_source_of_keys():
+    from generator.drafting.schema import KEYS, readme_table
+
+    config = parse(MINIMAL)
+    assert set(config.values()) == {k.name for k in KEYS}
+    assert all(f"`{k.name}`" in readme_table() for k in KEYS)
+
+
+def test_a_pack_declares_keys_of_its_own(tmp_path):
+    from generator.jobs import load
+
+    pack = tmp_path / "packs" / "minsheng"
+    pack.mkdir(parents=True)
+    (pack / "manifest.yaml").write_text(
+        "id: minsheng\nname: 民生会议讲话\nextends: shuzhi_speech\n"
+        "keys:\n  - {name: host_unit, kind: name, label: 主办单位, help: 主办单位的全称}\n", encoding="utf-8")
+    (pack / "speech.j2").write_text('{% extends "shuzhi_speech/speech.j2" %}\n', encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(MINIMAL.replace("shuzhi_speech", "minsheng") + "host_unit: 县委组织部\n", encoding="utf-8")
+    config = load(cfg, [tmp_path / "packs"])
+    assert config.extra == {"host_unit": "县委组织部"}
+    cfg.write_text(MINIMAL.replace("shuzhi_speech", "minsheng") + "host_unitt: 县委组织部\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="是否想写 host_unit"):
+        load(cfg, [tmp_path / "packs"])
+
+
+@pytest.mark.parametrize("line,msg", [
+    ("seed: " + "9" * 5000, "数字过长"), ("minutes: .nan", "应为正数"), ("minutes: .inf", "应为正数"),
+    ("date: 2026-13-45", "日期"), ("date: '2026-02-30'", "日期不存在"), ("points: 123", "不能是数字"),
+    ("points: true", "应为列表"), ("place: " + "长" * 500, "太长"), ("level: [区]", "行政层级"),
+])
+def test_odd_values_are_input_errors(line, msg):
+    text = MINIMAL.replace("place: 江北区\n", "") + line + "\n" if line.startswith("place") else MINIMAL + line + "\n"
+    if line.startswith("level"):
+        text = MINIMAL.replace("level: 区\n", "") + line + "\n"
+    with pytest.raises(InputError, match=msg):
         parse(text)
-    except InputError:
-        pass
+
+
+def test_quoted_iso_date_is_printed_in_chinese():
+    assert parse(MINIMAL + "date: '2026-10-01'\n").date == "2026年10月1日"
+
+
+def test_invisible_characters_are_stripped():
+    assert parse(MINIMAL.replace("江北区", "江\u200b北\u202e区")).place == "江北区"
+
+
+@pytest.mark.parametrize("doc", ["a: &x [1]\nb: *x\n", "points: &x [*x]\n", "[" * 200 + "]" * 200])
+def test_aliases_and_deep_nesting_refused(doc):
+    with pytest.raises(InputError):
+        parse(doc)

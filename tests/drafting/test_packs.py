@@ -106,6 +106,78 @@ def test_new_pack_then_check_it(tmp_path, runner):
         new_pack("jiaoliu", "x", "shuzhi_speech", tmp_path)
 
 
+def test_new_pack_name_is_data_never_template_code(tmp_path, runner):
+    """`--name '会议 #}{{ 7*7 }}{#'` was once written into speech.j2, where it ran (the draft began "49")."""
+    name = "会议 #}{{ 7*7 }}{#"
+    result = runner.invoke(cli, ["templates", "new", "hack", "--name", name, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    pack_dir = tmp_path / "hack"
+    assert "7*7" not in (pack_dir / "speech.j2").read_text(encoding="utf-8")
+    assert get_pack("hack", [tmp_path]).name == name  # kept as it was typed, in the manifest
+    assert check_pack(pack_dir) == []
+    cfg = config("hack", [tmp_path])
+    assert cfg.type == "hack"
+    draft = compose(cfg, template_dirs=[tmp_path])
+    assert "49" not in draft.title and not any(p.startswith("49") for p in draft.paragraphs)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("", "不能为空"), ("   ", "不能为空"), ("经验\n交流会", "一行"), ("经验\r交流会", "一行"),
+    ("经验\u2028交流会", "一行"), ("经验\x07交流会", "控制字符"), ("经验\u202e交流会", "不可见字符"),
+    ("长" * 31, "太长"),
+])
+def test_new_pack_name_must_be_one_short_visible_line(tmp_path, runner, name, words):
+    result = runner.invoke(cli, ["templates", "new", "jiaoliu", "--name", name, "-o", str(tmp_path)])
+    assert result.exit_code == 2 and words in result.stderr and "--name" in result.stderr, result.output
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_new_pack_name_with_regex_escapes_is_written_verbatim(tmp_path):
+    pack_dir = new_pack("jiaoliu", r"交流会\1\g<0>", "shuzhi_speech", tmp_path)
+    starter = (pack_dir / "starter.yaml").read_text(encoding="utf-8")
+    assert r"# 会议类型：交流会\1\g<0>" in starter and check_pack(pack_dir) == []
+
+
+def test_new_pack_into_a_file_is_refused(tmp_path, runner):
+    target = tmp_path / "notes.txt"
+    target.write_text("笔记", encoding="utf-8")
+    result = runner.invoke(cli, ["templates", "new", "jiaoliu", "--name", "交流会", "-o", str(target)])
+    assert result.exit_code == 2 and "不是文件夹" in result.stderr and "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") == "笔记"
+
+
+def test_new_pack_into_a_read_only_folder_is_refused(tmp_path, runner, monkeypatch):
+    import errno
+    import tempfile
+
+    def refuse(*a, **k):  # what a read-only folder answers (the tests may run as root, who may write anyway)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    result = runner.invoke(cli, ["templates", "new", "jiaoliu", "--name", "交流会", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "没有写入权限" in result.stderr and str(tmp_path) in result.stderr
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_new_pack_on_a_full_disk_leaves_no_half_pack(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second file runs out of space
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(InputError, match="磁盘空间不足"):
+        new_pack("jiaoliu", "交流会", "shuzhi_speech", tmp_path)
+    assert list(tmp_path.iterdir()) == []  # neither the pack nor its temporary folder
+
+
 def test_check_reports_syntax_error_with_line(tmp_path):
     build_tree(tmp_path, {"bad/manifest.yaml": "id: bad\nname: 坏\n", "bad/speech.j2": "@title x\n{% if %}\n"})
     problems = check_pack(tmp_path / "bad")
@@ -118,6 +190,113 @@ def test_runtime_error_in_a_pack_is_bad_input_with_its_line(tmp_path):
     with pytest.raises(InputError) as exc:
         compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
     assert "模板运行出错" in exc.value.format() and exc.value.line == 2
+
+
+def _cyclic_packs(root, layout: str, with_starter: bool) -> str:
+    """Packs whose ``extends`` loop: pa ↔ pb, or ps extending itself. Returns the pack to use."""
+    links = {"pair": {"pa": "pb", "pb": "pa"}, "self": {"ps": "ps"}}[layout]
+    files = {}
+    for pid, target in links.items():
+        files[f"{pid}/manifest.yaml"] = f"id: {pid}\nname: 会议{pid}\nextends: {target}\n"
+        files[f"{pid}/speech.j2"] = "@title 标题\n@p 正文。\n"
+    first = next(iter(links))
+    if with_starter:
+        files[f"{first}/starter.yaml"] = f"type: {first}\nplace: 江北区\nlevel: 区\nyear: 2026\n"
+    build_tree(root, files)
+    return first
+
+
+def _speechgen(*args, timeout=60):
+    """The CLI in a child process, so a loop that never ends fails the test instead of hanging the suite."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=root, capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout, check=False)
+
+
+@pytest.mark.parametrize("layout, cycle", [("pair", "pa → pb → pa"), ("self", "ps → ps")])
+@pytest.mark.parametrize("with_starter", [False, True])
+def test_extends_cycle_is_bad_input_not_a_hang(tmp_path, layout, cycle, with_starter):
+    pid = _cyclic_packs(tmp_path, layout, with_starter)
+    manifest = str(tmp_path / pid / "manifest.yaml")
+    (tmp_path / "c.yaml").write_text(f"type: {pid}\nplace: 江北区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    for args in (["init", pid, "--templates", tmp_path], ["templates", "check", tmp_path / pid],
+                 ["render", tmp_path / "c.yaml", "--templates", tmp_path, "-o", tmp_path / "out.docx"]):
+        result = _speechgen(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert manifest in result.stderr and cycle in result.stderr and "循环" in result.stderr, args
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_extends_cycle_raises_in_every_walk(tmp_path):
+    from generator.drafting.packs import environment, starter_text
+
+    _cyclic_packs(tmp_path, "pair", with_starter=False)
+    pack = get_pack("pa", [tmp_path])
+    for call in (lambda: environment(pack, [tmp_path]), lambda: starter_text(pack, [tmp_path]),
+                 lambda: compose(config("pa", [tmp_path]), template_dirs=[tmp_path]),
+                 lambda: check_pack(tmp_path / "pa")):
+        with pytest.raises(InputError, match="pa → pb → pa") as exc:
+            call()
+        assert exc.value.key == "extends" and exc.value.path == str(tmp_path / "pa" / "manifest.yaml")
+
+
+def test_extends_to_a_missing_pack_is_bad_input(tmp_path, runner):
+    build_tree(tmp_path, {"px/manifest.yaml": "id: px\nname: 会议\nextends: nowhere\n",
+                          "px/speech.j2": "@title 标题\n"})
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "px")])
+    assert result.exit_code == 2 and "指向不存在的模板包 nowhere" in result.stderr
+    assert str(tmp_path / "px" / "manifest.yaml") in result.stderr
+    result = runner.invoke(cli, ["init", "px", "--templates", str(tmp_path)])
+    assert result.exit_code == 2 and "nowhere" in result.stderr
+
+
+def _pattern_pack(root, call: str) -> None:
+    build_tree(root, {"tt/manifest.yaml": "id: tt\nname: 测试\n",
+                      "tt/starter.yaml": "type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n",
+                      "tt/speech.j2": f"@title x\n@p 正文。\n@p {{{{ {call}|join }}}}\n"})
+
+
+@pytest.mark.parametrize("call, key", [('s.phrases("closing", 2, match="(")', "match"),
+                                       ('s.phrases("closing", 2, avoid="[")', "avoid"),
+                                       ('[s.phrase("opening", match="a{2,1}")]', "match"),
+                                       ('s.phrases("closing", 1, avoid=5)', "avoid")])
+def test_bad_pattern_in_a_template_is_bad_input_with_its_line(tmp_path, runner, call, key):
+    _pattern_pack(tmp_path, call)
+    template = str(tmp_path / "tt" / "speech.j2")
+    with pytest.raises(InputError) as exc:
+        compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
+    assert (exc.value.path, exc.value.line, exc.value.key) == (template, 3, key)
+    assert "正则表达式" in exc.value.format()
+    (tmp_path / "c.yaml").write_text("type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(tmp_path / "c.yaml"), "--templates", str(tmp_path),
+                                 "-o", str(tmp_path / "o.docx")])
+    assert result.exit_code == 2, result.output
+    assert f"{template}，第3行" in result.stderr and "内部错误" not in result.stderr
+    problems = check_pack(tmp_path / "tt")
+    assert len(problems) == 1 and f"{template}，第3行" in problems[0] and "正则表达式" in problems[0]
+
+
+def test_runaway_pattern_times_out_as_bad_input(tmp_path, monkeypatch):
+    import time
+
+    import generator.drafting.chooser as chooser
+
+    monkeypatch.setattr(chooser, "PATTERN_BUDGET", 0.5)
+    # Exponential backtracking on any sentence of ten characters or more: it would never end.
+    _pattern_pack(tmp_path, r's.phrases("closing", 2, match="^(.|.)*\\d")')
+    start = time.monotonic()
+    with pytest.raises(InputError) as exc:
+        compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
+    assert time.monotonic() - start < 20
+    assert (exc.value.path, exc.value.line, exc.value.key) == (str(tmp_path / "tt" / "speech.j2"), 3, "match")
+    assert "超过" in exc.value.format() and "^(.|.)*\\d" in exc.value.format()
+    problems = check_pack(tmp_path / "tt")
+    assert len(problems) == 1 and "第3行" in problems[0] and "超过" in problems[0]
 
 
 def test_new_pack_may_not_take_a_builtin_name(tmp_path):

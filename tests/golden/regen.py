@@ -26,7 +26,23 @@ def docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in doc.paragraphs) + "\n"
 
 
+def readme_keys() -> None:
+    """The README's config key table, from the schema."""
+    import re
+
+    from generator.drafting.schema import readme_table
+
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(r"(<!-- config-keys:[^\n]*-->\n).*?(<!-- /config-keys -->)", lambda m: m.group(1) + readme_table() + m.group(2),
+                 text, flags=re.S)
+    if new != text:
+        atomic_write(readme, new, force=True)
+        print("README.md: 配置项表已更新")
+
+
 def main() -> None:
+    readme_keys()
     for config_path in sorted((ROOT / "examples").glob("*.yaml")):
         if config_path.name.startswith("style"):
             continue

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,7 @@ from generator.mining.extract import extract_speech, parallels
 from generator.zh import sentences
 from generator.mining.generalise import Context, generalise, is_junk
 from generator.mining.miner import MANIFEST, mine
-from generator.bank.entries import load_entry_file
+from generator.bank.entries import load_entry_file, load_phrasebank
 from generator.resources import phrasebank_dir
 
 COMMITTED = phrasebank_dir() / "mined"
@@ -124,6 +127,156 @@ def test_unreadable_files_are_skipped(seeds_dir, tmp_path):
     assert report.files == 1 and sorted(n for n, _ in report.skipped) == ["b.bin", "c.txt"]
     with pytest.raises(InputError):
         mine([tmp_path / "missing"], tmp_path / "out2")
+
+
+# ---------------------------------------------------------------- never losing the user's phrasebank
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden ones included), by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def one_seed(seeds_dir, tmp_path, name="000_0fa2a7f282b22982.txt") -> Path:
+    corpus = tmp_path / f"corpus_{name[:3]}"
+    corpus.mkdir()
+    (corpus / name).write_bytes((seeds_dir / name).read_bytes())
+    return corpus
+
+
+def test_nothing_readable_is_refused_and_the_old_set_kept(runner, seeds_dir, tmp_path):
+    """`mine DIR -o PB --force` with no readable input once exited 0 and deleted the whole phrasebank."""
+    out = tmp_path / "pb"
+    mine([one_seed(seeds_dir, tmp_path)], out)
+    before = snapshot(out)
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "a.bin").write_bytes(bytes(range(256)) * 8)
+    (junk / "b.txt").write_bytes(b"")
+    result = runner.invoke(cli, ["mine", str(junk), "-o", str(out), "--force"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "都无法读取" in result.stderr and "原有的挖掘结果未改动" in result.stderr and "a.bin" in result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus_000", "junk", "pb"]  # no temporary folder left
+    with pytest.raises(InputError, match="未写入任何文件"):
+        mine([junk], tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+class Crash(BaseException):
+    """Stands for the process dying (kill -9, power cut) at that point."""
+
+
+def test_out_of_space_mid_mine_leaves_the_old_set_intact(seeds_dir, tmp_path, monkeypatch):
+    out = tmp_path / "pb"
+    mine([one_seed(seeds_dir, tmp_path)], out)
+    before = snapshot(out)
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls["n"] += stat.S_ISREG(os.fstat(fd).st_mode)  # the 4th file written runs out of space
+        if calls["n"] == 4:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(InputError, match="磁盘空间不足"):
+        mine([seeds_dir], out, force=True)
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus_000", "pb"]
+    assert load_phrasebank([out], include_builtin=False).entries
+
+
+def test_an_interrupted_swap_is_refused_by_the_loader_and_mended_by_force(seeds_dir, tmp_path, monkeypatch):
+    """Killed while making the new set current: the folder mixes old and new files. Loading it is refused
+    (naming the folder), and `mine --force` still recognises every file as its own and completes the set."""
+    out = tmp_path / "pb"
+    mine([one_seed(seeds_dir, tmp_path)], out)
+    assert load_phrasebank([out], include_builtin=False).entries
+    moved = {"n": 0}
+    real_replace = os.replace
+
+    def replace(src, dst, *a, **k):
+        if Path(dst).parent == out and Path(dst).name.endswith(".yaml"):
+            moved["n"] += 1
+            if moved["n"] == 3:
+                raise Crash()
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(Crash):
+        mine([seeds_dir], out, force=True)
+    monkeypatch.undo()
+    with pytest.raises(InputError, match="不完整") as info:
+        load_phrasebank([out], include_builtin=False)
+    assert info.value.path == str(out)
+    with pytest.raises(InputError, match="不完整"):
+        load_phrasebank([tmp_path])  # also when the mined folder sits below a --phrases folder
+    mine([seeds_dir], out, force=True)
+    fresh_all = tmp_path / "fresh"
+    mine([seeds_dir], fresh_all)
+    assert snapshot(out) == snapshot(fresh_all)
+    assert load_phrasebank([out], include_builtin=False).entries
+
+
+@pytest.mark.parametrize("damage", ["no manifest", "edited", "extra file", "missing file"])
+def test_a_mined_folder_that_disagrees_with_its_manifest_is_refused(seeds_dir, tmp_path, damage):
+    out = tmp_path / "pb"
+    mine([one_seed(seeds_dir, tmp_path)], out)
+    if damage == "no manifest":
+        (out / MANIFEST).unlink()
+    elif damage == "edited":
+        (out / "point.yaml").write_bytes((out / "point.yaml").read_bytes() + b"# x\n")
+    elif damage == "extra file":
+        (out / "slogan2.yaml").write_text("- id: x.slogan.001\n  category: slogan\n  text: 撸起袖子加油干\n",
+                                         encoding="utf-8")
+    else:
+        (out / "point.yaml").unlink()
+    with pytest.raises(InputError, match="不完整") as info:
+        load_phrasebank([out], include_builtin=False)
+    assert info.value.path == str(out)
+
+
+def test_the_committed_mined_folder_passes_its_own_check():
+    assert load_phrasebank([COMMITTED], include_builtin=False).query(category="point")
+
+
+def test_an_output_folder_inside_the_corpus_is_not_mined(runner, seeds_dir, tmp_path):
+    """`mine -o` a folder inside the corpus once mined its own output on the next run."""
+    corpus = one_seed(seeds_dir, tmp_path)
+    out = corpus / "pb"
+    first = mine([corpus], out)
+    assert first.files == 1
+    before = snapshot(out)
+    result = runner.invoke(cli, ["mine", str(corpus), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "已挖掘 1 个文件" in result.stdout and "跳过 0 个" in result.stdout
+    assert "在语料之中" in result.stderr
+    assert snapshot(out) == before
+    with pytest.raises(InputError, match="输出文件夹之内"):
+        mine([out], out, force=True)
+
+
+def test_a_fifo_in_the_output_folder_is_foreign_not_a_hang(seeds_dir, tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    out = tmp_path / "pb"
+    mine([one_seed(seeds_dir, tmp_path)], out)
+    os.mkfifo(out / "pipe.yaml")
+    with pytest.raises(InputError, match="pipe.yaml"):
+        mine([seeds_dir], out, force=True)
+
+
+def test_an_unwritable_output_is_refused_before_mining(seeds_dir, tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*a, **k):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr("generator.mining.miner._run", lambda *a: pytest.fail("mined before checking"))
+    with pytest.raises(InputError, match="没有写入权限"):
+        mine([one_seed(seeds_dir, tmp_path)], tmp_path / "pb")
 
 
 CTX = Context(level="区", year=2026)

@@ -255,6 +255,28 @@ def test_helpers_reject_python_docx_defaults():
     assert ("word/styles.xml", "eastAsiaTheme") in theme_font_attrs(buf.getvalue())
 
 
+def test_font_names_with_xml_special_characters_give_a_valid_docx(tmp_path):
+    from lxml import etree
+
+    names = {"body_font": 'A<B&"C', "title_font": "O'Neil & <Sons>", "heading1_font": "黑体&quot;"}
+    path = tmp_path / "house.yaml"
+    path.write_text("".join(f"{k}: '{v.replace(chr(39), chr(39) * 2)}'\n" for k, v in names.items()),
+                    encoding="utf-8")
+    data = render_docx(make_draft(), load_style(path))
+    z = zipfile.ZipFile(io.BytesIO(data))
+    for name in z.namelist():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(z.read(name))  # every part is well-formed XML
+    table = etree.fromstring(z.read("word/fontTable.xml"))
+    declared = {f.get(qn("w:name")) for f in table.iter(qn("w:font"))}
+    assert set(names.values()) <= declared
+    doc = open_docx(data)
+    roles = _by_role(doc)
+    for role, key in (("body", "body_font"), ("title", "title_font"), ("heading1", "heading1_font")):
+        para = roles[role]
+        assert effective_run(doc, para, para.runs[0]).east_asia == names[key], role
+
+
 def test_font_table_declares_fallbacks(data):
     fonts = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts

@@ -95,6 +95,21 @@ def test_bad_values(tmp_path, text, key):
     assert err.value.key == key and err.value.line == 1
 
 
+@pytest.mark.parametrize("value, word", [(r'"仿宋\x01"', "控制字符"), (r'"仿宋\t体"', "控制字符"),
+                                         (r'"楷\u0085体"', "控制字符"), (r'"宋体\uffff"', "控制字符"),
+                                         ("F" * 65, "不能超过 64 个字符")])
+def test_font_names_with_control_characters_or_too_long_are_refused(tmp_path, value, word):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"# 注释\nbody_size: 三号\ntitle_font: {value}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    assert (err.value.path, err.value.line, err.value.key) == (str(path), 3, "title_font")
+    assert word in str(err.value) and "字体名称" in str(err.value)
+    # 64 characters, and XML's own special characters, are fine: the writer escapes them.
+    path.write_text(f"title_font: {'F' * 64}\nbody_font: 'A<B&\"C'\n", encoding="utf-8")
+    assert (load_style(path).title_font, load_style(path).body_font) == ("F" * 64, 'A<B&"C')
+
+
 def test_top_level_must_be_a_mapping(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("- page_number\n", encoding="utf-8")

@@ -1,0 +1,268 @@
+"""The config schema, declared once: every key with its kind, default and Chinese help.
+
+The loader (``config.py``) validates by it, the ``Config`` type exposes its keys, the template context
+hands them to packs, ``init`` writes its starter comments from it, and the README's key table is
+generated from it (a test keeps that table current) — so adding a key is one entry here. A pack's
+manifest may declare keys of its own in the same form (``keys:`` in manifest.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+#: level → (scope, committee, our): 区 → 全区, 区委, 我区
+LEVEL_WORDS = {
+    "省": ("全省", "省委", "我省"),
+    "市": ("全市", "市委", "我市"),
+    "州": ("全州", "州委", "我州"),
+    "盟": ("全盟", "盟委", "我盟"),
+    "区": ("全区", "区委", "我区"),
+    "县": ("全县", "县委", "我县"),
+    "旗": ("全旗", "旗委", "我旗"),
+    "镇": ("全镇", "镇党委", "我镇"),
+    "乡": ("全乡", "乡党委", "我乡"),
+    "街道": ("全街道", "街道党工委", "我街道"),
+}
+DEFAULT_POINTS = ("政治建设", "组织建设", "队伍建设", "责任落实")
+CHARS_PER_MINUTE = 250
+#: Bounds on what one config may hold: far above any real speech, far below what would slow a render.
+MAX_TEXT = 300  # characters of one fact (an achievement, a problem, a highlight)
+MAX_NAME = 60  # characters of a place, speaker, title, meeting or name
+MAX_ITEMS = 60  # facts in one list
+MAX_REPORTERS = 200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Invisible characters that change how text reads or sorts: zero-width marks, bidi overrides, BOMs.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: what it takes (``kind``), its default, and how users read about it."""
+
+    name: str
+    kind: str  # one of KINDS
+    label: str  # a short Chinese name: 会议类型, 地方名称 …
+    help: str  # 中文说明：the README table, the init starter's comment, error messages
+    default: Any = None
+    default_zh: str = "—"  # the default as the README states it
+    required: bool = False
+    example: str = ""  # a value for the commented-out line of an init starter
+
+
+KEYS: tuple[Key, ...] = (
+    Key("type", "type", "会议类型", "会议类型：shuzhi_speech 述职评议会讲话、dianping 述职评议点评、zuotan_outline 座谈会讲话提纲"
+        "（id 或中文名均可；自建模板包的类型也可）", required=True, default_zh="必填"),
+    Key("place", "name", "地方名称", "地方名称，如 云溪区", required=True, default_zh="必填"),
+    Key("level", "level", "行政层级", "行政层级：" + " ".join(LEVEL_WORDS) + "，决定“全区/区委/我区”等称谓", required=True,
+        default_zh="必填"),
+    Key("year", "year", "开会年份", "开会年份（决定现行提法、年份意义，如 2026 年是建党 105 周年、“十五五”开局之年）", required=True,
+        default_zh="必填"),
+    Key("review_year", "year", "述职所评议的年度", "述职所评议的年度", default_zh="`year - 1`", example="2025"),
+    Key("speaker", "name", "讲话人", "讲话人，印在标题下方", default_zh="不印", example="区委书记"),
+    Key("date", "date", "讲话日期", "讲话日期，印在标题下方（写 `2026-01-16` 也会印成 2026年1月16日）", default_zh="不印",
+        example="2026年1月16日"),
+    Key("title", "title", "标题", "标题", default_zh="按会议类型生成", example="在全区党建工作会议上的讲话"),
+    Key("meeting", "name", "会议名称", "会议名称（供自建模板使用）", example="全区党组织书记抓基层党建工作述职评议会议"),
+    Key("points", "points", "主体部分的主题", "主体部分的主题：政治建设 思想建设 组织建设 队伍建设 作风建设 纪律建设 责任落实 基层治理 "
+        "党员教育管理 两新组织 乡村振兴，或自己的一句话（原文作为标题）", default=DEFAULT_POINTS,
+        default_zh="政治建设、组织建设、队伍建设、责任落实", example="[政治建设, 组织建设, 队伍建设, 责任落实]"),
+    Key("achievements", "facts", "成绩", "成绩，逐条，原文照用", default=(), default_zh="〔待补〕", example="[]"),
+    Key("problems", "facts", "问题", "问题，逐条，原文照用", default=(), default_zh="〔待补〕", example="[]"),
+    Key("reporters", "reporters", "述职人", "述职人：`name` 姓名、`post` 职务、`highlights` 亮点、`problems` 问题（点评必填）",
+        default=(), example="[]"),
+    Key("visits", "facts", "调研去过的地方", "座谈会：调研去过的地方", default=(), default_zh="〔待补〕", example="[]"),
+    Key("speakers", "facts", "座谈会上发言的同志", "座谈会：发言的同志", default=(), default_zh="〔待补〕", example="[]"),
+    Key("length", "length", "目标字数", "目标字数（整数，或 `\"20分钟\"`）；各会议类型的范围见 `speechgen templates show TYPE`",
+        default_zh="按主题数或述职人数估算", example="4000"),
+    Key("minutes", "minutes", "目标时长", "目标时长（分钟），与 `length` 二选一", example="18"),
+    Key("seed", "seed", "随机种子", "随机种子：同一配置、同一种子，草稿逐字节相同；换个种子换一版", default=0, default_zh="0",
+        example="7"),
+    Key("adjourn", "bool", "是否以“散会”结尾", "讲话是否以“散会”结尾", default=True, default_zh="true", example="true"),
+    Key("style", "style", "版式文件", "单位版式：版式 YAML 文件的路径，或直接写映射", default_zh="GB/T 9704", example="版式.yaml"),
+)
+BY_NAME = {k.name: k for k in KEYS}
+
+#: The fields of one reporter, with their help.
+REPORTER_FIELDS = {"name": "姓名", "post": "职务", "highlights": "工作亮点（原文照用，逐条写）",
+                   "problems": "存在问题（原文照用，逐条写）"}
+
+
+class Problems:
+    """Where validators report: ``add(key, message)`` (a key path such as ``reporters[0].name``)."""
+
+    def add(self, key: str, message: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- value readers
+def text(v, limit: int = MAX_TEXT) -> str | None:
+    """A scalar as tidy text (line breaks joined, controls and invisible marks removed), else None."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, datetime.date):  # date: 2026-01-16 → 2026年1月16日
+        return f"{v.year}年{v.month}月{v.day}日"
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (str, int, float)):
+        s = str(v) if not isinstance(v, int) or abs(v) < 10**30 else None
+        if s is None:
+            return None
+        s = INVISIBLE.sub("", _CONTROL.sub("", s))
+        return re.sub(r"\s*\n\s*", "", s).strip()
+    return None
+
+
+def _read_text(c: Problems, data: dict, key: str, limit: int) -> str | None:
+    v = data.get(key)
+    if v is None:
+        return None
+    s = text(v)
+    if s is None:
+        c.add(key, "应为文字")
+        return None
+    if len(s) > limit:
+        c.add(key, f"太长（{len(s)} 字），最多 {limit} 字")
+        return None
+    return s or None
+
+
+def read_facts(c: Problems, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
+    v = data.get(key)
+    if v is None:
+        return ()
+    if isinstance(v, (str, int, float)) and allow_scalar and not isinstance(v, bool):
+        v = [v]
+    if not isinstance(v, list):
+        c.add(key, "应为列表（每行以“- ”开头）")
+        return ()
+    if len(v) > MAX_ITEMS:
+        c.add(key, f"条目太多（{len(v)} 条），最多 {MAX_ITEMS} 条")
+        return ()
+    out = []
+    for i, item in enumerate(v):
+        s = text(item)
+        if not s:
+            c.add(f"{key}[{i}]", "应为非空文字")
+            continue
+        if len(s) > MAX_TEXT:
+            c.add(f"{key}[{i}]", f"太长（{len(s)} 字），最多 {MAX_TEXT} 字；请拆成几条")
+            continue
+        out.append(s)
+    return tuple(out)
+
+
+def parse_length(value) -> int | None:
+    """``4000`` → 4000; ``"20分钟"`` → 5000; anything else → None (invalid)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if abs(value) < 10**9 else None
+    if isinstance(value, str):
+        s = value.strip().replace(" ", "")
+        if re.fullmatch(r"\d{1,9}(字)?", s):
+            return int(re.match(r"\d+", s).group())  # type: ignore[union-attr]  # fullmatch above guarantees it
+        m = re.fullmatch(r"(\d{1,6})(分钟|min|分)", s)
+        if m:
+            return int(m.group(1)) * CHARS_PER_MINUTE
+    return None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def read_date(c: Problems, data: dict, key: str) -> str | None:
+    v = data.get(key)
+    if isinstance(v, str) and _ISO_DATE.match(v.strip()):
+        y, m, d = map(int, _ISO_DATE.match(v.strip()).groups())  # type: ignore[union-attr]  # matched above
+        try:
+            v = datetime.date(y, m, d)
+        except ValueError:
+            c.add(key, f"日期不存在：{v.strip()}")
+            return None
+        return text(v)
+    return _read_text(c, data, key, MAX_NAME)
+
+
+def read_year(c: Problems, data: dict, key: str) -> int | None:
+    v = data.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or not 1949 <= v <= 2100:
+        c.add(key, "应为四位年份，如 2026")
+        return None
+    return v
+
+
+#: How each kind reads its value from the parsed mapping (keys needing cross-checks are read in config.py).
+READERS: dict[str, Callable[[Problems, dict, str], Any]] = {
+    "name": lambda c, d, k: _read_text(c, d, k, MAX_NAME),
+    "title": lambda c, d, k: _read_text(c, d, k, 2 * MAX_NAME),
+    "date": read_date,
+    "year": read_year,
+    "facts": read_facts,
+}
+KINDS = ("type", "name", "title", "level", "year", "date", "points", "facts", "reporters", "length", "minutes",
+         "seed", "bool", "style")
+
+
+def readme_table() -> str:
+    """The README's table of config keys, generated from KEYS."""
+    rows = ["| 键 | 含义 | 默认 |", "|---|---|---|"]
+    rows += [f"| `{k.name}` | {k.help} | {k.default_zh} |" for k in KEYS]
+    return "\n".join(rows) + "\n"
+
+
+# ---------------------------------------------------------------- init starters
+_COMMENT_AT = 28  # display column where a starter line's comment begins
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
+
+
+def _flow(value) -> str:
+    """A YAML flow scalar or list for a starter line (strings unquoted where YAML allows)."""
+    import yaml
+
+    if isinstance(value, (list, tuple)) and not value:
+        return "[]"
+    dumped = yaml.safe_dump(value if not isinstance(value, tuple) else list(value), allow_unicode=True,
+                            default_flow_style=True, width=10**6).strip()
+    return dumped[:-4].rstrip() if dumped.endswith("\n...") else dumped.removesuffix("...").strip()
+
+
+def _line(body: str, comment: str) -> str:
+    pad = max(1, _COMMENT_AT - _width(body))
+    return f"{body}{' ' * pad}# {comment}"
+
+
+def starter_yaml(values: dict, header: list[str], extra_keys: tuple[Key, ...] = ()) -> str:
+    """An ``init`` starter: the pack's header comment, then every key in schema order with its Chinese help
+    as the comment — the pack's example value where it gives one, else a commented-out example line."""
+    out = [*header, ""] if header else []
+    for key in (*KEYS, *extra_keys):
+        comment = key.help.replace("`", "")
+        if key.name not in values:
+            if key.example:
+                out.append(_line(f"# {key.name}: {key.example}", comment))
+            continue
+        value = values[key.name]
+        if key.kind == "reporters" and value:
+            out.append(_line(f"{key.name}:", comment))
+            for item in value:
+                item = {"name": item} if isinstance(item, str) else dict(item)
+                first = True
+                for field, help_ in REPORTER_FIELDS.items():
+                    if field not in item:
+                        continue
+                    lead = "  - " if first else "    "
+                    out.append(_line(f"{lead}{field}: {_flow(item[field])}", help_))
+                    first = False
+            continue
+        out.append(_line(f"{key.name}: {_flow(value)}", comment))
+    return "\n".join(out) + "\n"
