@@ -16,6 +16,25 @@ from generator.resources import phrasebank_dir
 CATEGORIES = ("opening", "evaluation", "achievement", "problem_intro", "problem", "situation", "transition",
               "section_heading", "point", "requirement", "closing", "adjourn", "parallel", "formula",
               "slogan", "idiom")
+#: One Chinese name per category, accepted wherever a category is named (templates, ``phrases -c``).
+CATEGORY_ZH = {"opening": "开头", "evaluation": "评价", "achievement": "成绩", "problem_intro": "问题引语",
+               "problem": "问题", "situation": "形势", "transition": "过渡", "section_heading": "部分标题",
+               "point": "要点", "requirement": "要求", "closing": "结尾", "adjourn": "散会", "parallel": "排比",
+               "formula": "提法", "slogan": "口号", "idiom": "熟语"}
+_CATEGORY_BY_ZH = {zh: c for c, zh in CATEGORY_ZH.items()}
+
+
+def category_id(name: str) -> str:
+    """The category id for an id or its Chinese name (开头 → opening); InputError naming both lists otherwise."""
+    key = str(name).strip()
+    if key in CATEGORY_ZH:
+        return key
+    if key in _CATEGORY_BY_ZH:
+        return _CATEGORY_BY_ZH[key]
+    names = "、".join(f"{zh}（{c}）" for c, zh in CATEGORY_ZH.items())
+    raise InputError(f"未知的类别“{key}”，可用：{names}", key="category")
+
+
 SLOTS = frozenset({"place", "scope", "our", "committee", "year", "review_year", "count", "n", "name",
                    "reporter"})
 #: YAML files in a phrasebank folder that are data of another kind, not entry lists.
@@ -69,8 +88,8 @@ class Phrasebank:
 
     def query(self, category=None, theme=None, search=None) -> list[Entry]:
         """Entries matching every filter given, sorted by id."""
-        if category is not None and category not in CATEGORIES:
-            raise InputError(f"未知的类别“{category}”，可用：{'、'.join(CATEGORIES)}", key="category")
+        if category is not None:
+            category = category_id(category)
         out = [e for e in self.entries
                if (category is None or e.category == category)
                and (theme is None or theme in e.themes)

@@ -245,7 +245,10 @@ def templates_check(pack_dir) -> None:
     """检查模板包（文件夹，或内置模板包的 id）：清单、语法，并用起步配置试渲染。"""
     from generator.drafting.authoring import check_pack
 
-    problems = check_pack(pack_dir)
+    warnings: list[str] = []
+    problems = check_pack(pack_dir, warnings)
+    for w in warnings:
+        click.echo(f"提示：{w}")
     for p in problems:
         click.echo(p)
     if problems:

@@ -17,6 +17,7 @@ from generator.drafting.packs import (_ID_RE, MANIFEST, _read_manifest, environm
                                       get_pack, resolve_type, starter_text)
 from generator.atomic import fsync_dir, os_reason
 from generator.errors import InputError
+from generator.drafting.template_errors import explain
 from generator.loader import read_utf8
 
 #: Longest Chinese name a new pack may take (the built-in names are 4–7 characters).
@@ -98,8 +99,15 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
     return target
 
 
-def check_pack(pack_dir) -> list[str]:
-    """Problems with a pack folder: manifest, template syntax, and a trial render of its starter config."""
+_ARABIC_COUNT = re.compile(r"\d+\s*(?:点|条|项|个方面)")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
+    """Problems with a pack folder: manifest, template syntax, and a trial render of its starter config.
+
+    ``warnings``, when given, collects what an author should hear but need not fix to render: phrases
+    that come back empty, themes no entry carries, Arabic digits before 点/条/项 in template text."""
     from generator.drafting.compose import compose
     from generator.drafting.config import parse_config
 
@@ -116,7 +124,13 @@ def check_pack(pack_dir) -> list[str]:
         pack = _read_manifest(folder, str(folder.parent))
     except InputError as exc:
         return [exc.format()]
-    user_dirs = [folder.parent]
+    user_dirs = [folder.parent]  # siblings too: a pack may extend another user pack beside it
+    try:
+        find_packs(user_dirs)
+    except InputError as exc:
+        if exc.path is None or Path(exc.path).parent == folder:
+            raise
+        user_dirs = [folder]  # a broken sibling pack is not this one's problem
     extends_chain(pack, find_packs(user_dirs))  # InputError (exit 2) on a missing target or a loop
     problems = []
     env = environment(pack, user_dirs)
@@ -124,13 +138,21 @@ def check_pack(pack_dir) -> list[str]:
         try:
             env.parse(read_utf8(tpl, "template"), name=tpl.name, filename=str(tpl))
         except TemplateSyntaxError as exc:
-            problems.append(f"{tpl}，第{exc.lineno}行：模板语法错误：{exc.message}")
+            problems.append(f"{tpl}，第{exc.lineno}行：模板语法错误：{explain(exc)}")
+            continue
+        if warnings is not None:
+            for no, line in enumerate(read_utf8(tpl, "template").splitlines(), 1):
+                for m in _ARABIC_COUNT.finditer(_TAG.sub("", line)):
+                    warnings.append(f"{tpl}，第{no}行：“{m.group(0)}”用了阿拉伯数字；讲话稿里应写中文数字（如 s.count(n) 点）")
     if problems:
         return problems
     try:
         text = starter_text(pack, user_dirs)
         config = parse_config(text, str(folder / pack.starter), type_resolver=lambda t: resolve_type(t, user_dirs))
-        compose(config, template_dirs=user_dirs)
+        # a starter inherited from the extended pack names that pack's type: the trial is of this pack
+        draft = compose(config.replace(type=pack.id), template_dirs=user_dirs)
+        if warnings is not None:
+            warnings.extend(f"{folder / pack.template}：{note}" for note in draft.meta.get("notes", ()))
     except InputError as exc:
         problems.append(exc.format())
     return problems

@@ -59,10 +59,18 @@ class Pools:
         self.themes = tuple(load_themes())
         self._by_category: dict[str, list[Entry]] = {}
         self._related: dict[str, list[str]] = {}
+        self._all_themes: frozenset[str] | None = None
         self._groups: dict[tuple, list[list[Entry]]] = {}
         self._idf: dict[str, float] = {}
         self._grams: dict[str, set[str]] = {}
         self.fills: dict[tuple, tuple[str, list[str], set[str], dict[str, float]] | None] = {}
+
+    @property
+    def all_themes(self) -> frozenset[str]:
+        """Every theme some entry carries, canonical or a pack's own label."""
+        if self._all_themes is None:
+            self._all_themes = frozenset(t for e in self.bank.entries for t in e.themes) | frozenset(self.themes)
+        return self._all_themes
 
     def related(self, theme: str) -> list[str]:
         """Themes that share entries with ``theme`` (政治建设 → 思想建设 …), most shared first.

@@ -18,6 +18,7 @@ from generator.drafting.packs import Pack, environment, extends_chain, find_pack
 from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools
 from generator.drafting.plan import LADDER, THIN, Plan
+from generator.drafting.template_errors import explain
 from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context
 
 EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
@@ -56,16 +57,6 @@ def _parse(output: str, template_name: str) -> tuple[str, tuple[str, ...], tuple
     return title, tuple(byline), tuple(blocks)
 
 
-def _template_line(exc: BaseException) -> int | None:
-    """The template line a runtime error came from, read off Jinja's rewritten traceback."""
-    tb, line = exc.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
 def _template_where(exc: BaseException) -> tuple[str | None, int | None]:
     """(template file, line) of the innermost template frame a runtime error passed through."""
     tb = exc.__traceback__
@@ -75,6 +66,12 @@ def _template_where(exc: BaseException) -> tuple[str | None, int | None]:
             where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
     return where
+
+
+def _names(ctx: dict) -> dict[str, list[str]]:
+    """What a template may name, for the 是否想写 hint of an error."""
+    return {"cfg": sorted(ctx["cfg"]), "s": [n for n in dir(ctx["s"]) if not n.startswith("_")],
+            "plan": ["level", "subpoints", "body", "intro", "extra", "thin"], "": ["cfg", "plan", "s", "each"]}
 
 
 def _spans(body: str, default_source: str) -> tuple[Span, ...]:
@@ -111,8 +108,10 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     try:
         output = env.get_template(template).render(**ctx)
     except TemplateError as exc:
-        lineno = getattr(exc, "lineno", None)
-        raise InputError(f"模板出错：{exc}", path=getattr(exc, "filename", None) or template, line=lineno) from None
+        where_file, where_line = _template_where(exc)
+        lineno = getattr(exc, "lineno", None) or where_line
+        file = getattr(exc, "filename", None) or where_file or f"{pack.dir / template}"
+        raise InputError(f"模板出错：{explain(exc, _names(ctx))}", path=file, line=lineno) from None
     except InputError as exc:
         if exc.path is not None:
             raise
@@ -122,11 +121,12 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
                          key=exc.key) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
         # a pack's own code went wrong at run time (range(10**9), a bad index …): the pack is the bad input
-        line = _template_line(exc)
+        line = _template_where(exc)[1]
         raise InputError(f"模板运行出错：{type(exc).__name__}: {exc}", path=f"{pack.dir / template}", line=line) from None
     title, byline, blocks = _parse(output, f"{pack.id}/{template}")
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
-            "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used}
+            "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used,
+            "notes": list(api.notes)}
     return Draft(title=title, byline=byline, blocks=blocks, meta=meta)
 
 

@@ -167,6 +167,16 @@ def extends_chain(pack: Pack, packs: dict[str, Pack]) -> list[Pack]:
     return chain
 
 
+def _finalize(value):
+    """What ``{{ … }}`` may print: text and numbers. A list, a mapping or None in a draft is a template
+    slip (``{{ s.phrases(…) }}`` without ``s.join``), refused with a message instead of written out."""
+    if value is None:
+        raise InputError("模板输出了空值（None）：检查这里用到的配置项或短语是否存在，或用 {{ x or \"\" }}")
+    if isinstance(value, (list, tuple, dict, set)):
+        raise InputError("模板把一个列表直接输出到了草稿里：请用 s.join(列表, \"\") 或 {% for %} 逐项输出")
+    return value
+
+
 def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
     """A sandboxed Jinja environment for ``pack``: its own folder first, then what it extends.
 
@@ -179,7 +189,7 @@ def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
     prefixes["_lib"] = FileSystemLoader(str(templates_dir() / "_lib"))
     env = SandboxedEnvironment(
         loader=ChoiceLoader([*chain, PrefixLoader(prefixes)]), undefined=StrictUndefined,
-        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize,
     )
     return env
 

@@ -11,6 +11,7 @@ import re
 
 from generator.drafting.config import Config
 from generator.drafting.schema import KEYS, Key
+from generator.bank.entries import category_id
 from generator.bank.themes import themes_of
 from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools
@@ -58,6 +59,8 @@ class TemplateApi:
         self.plan = plan
         self._body_calls = 0
         self._head_calls = 0
+        #: What an author should hear about (``templates check`` prints them): calls that found nothing, unknown themes.
+        self.notes: list[str] = []
 
     # --- phrases
     def phrase(self, category: str, theme: str | None = None, only: str | None = None, need=(),
@@ -76,6 +79,7 @@ class TemplateApi:
         from generator.errors import InputError
 
         need = (need,) if isinstance(need, str) else tuple(need)
+        category = category_id(category)  # 开头 is opening: one Chinese name per category
         avoid, match = _pattern("avoid", avoid), _pattern("match", match)
         if category == "requirement":
             n = self.plan.thinned(int(n), self._body_calls)
@@ -87,7 +91,18 @@ class TemplateApi:
             key = "avoid" if exc.pattern == avoid else "match"
             raise InputError(f"正则表达式“{exc.pattern}”运行超过 {PATTERN_BUDGET:g} 秒仍未结束（写法会无限回溯，"
                              "如 (a+)+$），请改简单些", key=key) from None
+        self._note(category, theme, int(n), bool(picks))
         return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
+
+    def _note(self, category: str, theme: str | None, n: int, found: bool) -> None:
+        if theme and theme not in self._chooser.pools.all_themes:
+            note = f"主题“{theme}”在短语库里没有任何条目（规范主题：{'、'.join(self.themes_known())}）"
+        elif n > 0 and not found:
+            note = f"s.phrases(“{category}”{'，主题“' + theme + '”' if theme else ''}) 没有取到任何条目"
+        else:
+            return
+        if note not in self.notes:
+            self.notes.append(note)
 
     def lead(self, text: str) -> str:
         """End a lead-in sentence with a colon so that a list can follow it."""
@@ -165,7 +180,7 @@ class TemplateApi:
         parts = [mark(enumerator(i, "shi"), "template:enumerator") + it for i, it in enumerate(items, 1)]
         return sep.join(parts) + last if parts else ""
 
-    def join(self, items: list[str], sep: str = "、") -> str:
+    def join(self, items: list[str], sep: str = "") -> str:
         return sep.join(i for i in items if i)
 
     @property

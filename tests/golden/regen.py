@@ -41,8 +41,16 @@ def readme_keys() -> None:
         print("README.md: 配置项表已更新")
 
 
+def template_reference() -> None:
+    """docs/templates.md, from the schema, the plan and the template API."""
+    from generator.drafting.reference import reference_markdown
+
+    atomic_write(ROOT / "docs" / "templates.md", reference_markdown(), force=True)
+
+
 def main() -> None:
     readme_keys()
+    template_reference()
     for config_path in sorted((ROOT / "examples").glob("*.yaml")):
         if config_path.name.startswith("style"):
             continue

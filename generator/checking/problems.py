@@ -1,0 +1,243 @@
+"""The ``unanswered_problem`` rule: a problem named in the problems paragraph of a speech whose matter the
+deployment part never takes up — the review's 「快递物流、网约配送等行业党员管理不够到位」 named in the
+opening and never mentioned again. In a 点评 the same holds within each reporter's part: the problems named
+for 孙丽 are answered in 孙丽's own 下一步, not elsewhere. A warning.
+
+The problems paragraph is the paragraph after an intro (……还存在一些短板和弱项：, 在肯定成绩的同时……,
+……有一定差距：) — or the paragraphs right after it when the intro ends its paragraph — and its items are
+the parts of the list cut at 一是/二是 and ；. An item's matter is its content bigrams with neither character
+inside a generic, theme or problem word (generator.checking.content; checker_words.yaml), so 快递、物流、配送,
+not 党员管理不够到位. The deployment part is everything from the first 一、 heading after the problems
+paragraph. An item is answered when one paragraph of the deployment shares enough of its matter.
+
+No jieba (render runs this rule): bigrams only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from generator.checking.base import Doc, Finding, excerpt
+from generator.checking.content import matter, strip_quotes, words
+from generator.checking.numbering import check_count_mismatch
+from generator.checking.voice import is_dianping, reporter_parts
+
+# An item is answered when one paragraph of the deployment (or of the reporter's part) holds at least
+# ANSWER_MIN of its matter bigrams — or ANSWER_SHARE of them, for an item with few (of two, one does) — or
+# when the deployment as a whole holds UNION_SHARE of them (a problem of two aspects answered in two
+# paragraphs: 001's 「七项制度……党建亮点特色不够突出」, by 七项制度 in one and 亮点突出 in the next).
+# Measured on the seeds and our six drafts: the items answered (001's three, the review's answered ones in
+# our drafts) have a paragraph sharing 3–6 bigrams, or half of a two-bigram item, or 0.8 of the item over
+# the whole deployment; the review's unanswered ones share at most 1 in a paragraph and 0.5 in all
+# (「部分社区党组织统筹辖区资源的能力不强」 in zuotan_outline seed 2 shares only 资源 in a paragraph, 社区 and
+# 资源 in all, where seed 1's 区域化党建 paragraph, the answer the review accepts, shares 社区、区资、资源).
+ANSWER_MIN = 3
+ANSWER_SHARE = 0.5
+UNION_SHARE = 0.7
+# Items with fewer matter bigrams than this are too generic to judge (「党建工作刚刚起步」 has none).
+MATTER_MIN = 2
+# Items longer than this (characters) are descriptions, answered in other words when they are answered:
+# 001's 「在责任落实方面，……亲自抓的力度不够」 (103 characters) and its “两新” item (90) share 1 and 3 bigrams
+# with 压实党建责任 and 扩大党的组织覆盖 that answer them. Our drafts' problems (config items) run 14–35.
+ITEM_MAX = 60
+# A deployment shorter than this (characters) is a fragment — 003 of the seeds is cut off after one
+# paragraph of its 二、 (82 characters) — not a deployment that could be expected to answer everything;
+# the shortest whole deployments measured are our 提纲 drafts' (about 1,700 characters).
+DEPLOY_MIN = 600
+# A reporter's part with less than this after the list of its problems (characters) says nothing of what to
+# do next: nothing to judge. Our 点评 drafts give each reporter 300–450 characters of 下一步.
+REPLY_MIN = 60
+
+#: What opens a problems paragraph: 存在……问题/不足/差距/短板/弱项, 在肯定成绩的同时, 还有……差距, 需要改进的地方.
+INTRO = re.compile(
+    r"肯定成绩的同时"
+    r"|(?:存在|暴露出)[^。；;：:]{0,16}?(?:问题|不足|差距|短板|弱项|薄弱环节)"
+    r"|(?:还有|仍有|也有)[^。；;：:]{0,10}?(?:差距|不足|短板|需要改进的地方)"
+    r"|需要改进的地方|以下几个(?:方面的)?问题|以下方面需要加强")
+#: Where the list itself begins after an intro: a colon, 例如/比如, 主要是, 表现在 ….
+_LIST_LEAD = re.compile(r"[：:]|例如|比如|主要是|主要有|表现在|表现为|集中在")
+#: A sentence that opens a list of problems (after an intro sentence that ends in 。).
+_ITEM_OPEN = re.compile(r"^(?:比如|例如|[一二三四五六七八九十]是|有的|部分|少数|个别|一些|在[^，。]{1,12}方面)")
+#: What marks a clause as a shortcoming.
+_SHORT = re.compile(r"不[够足强高深实严到规明充全紧平经正]|弱化|两张皮|难以|缺乏|欠缺|滞后|问题|现象|薄弱|盲区|单一|短板|起步")
+#: The sentence after a list that sums it up: 这些问题……, 对于以上问题……, 问题就是方向.
+_WRAP_UP = re.compile(r"^(?:对于?|针对|存在)?(?:以上|上述|这些|此类)|^问题就是|^存在问题|^对此|^我们(?:一定|必须|要)")
+#: A part of a list that is a measure, not a problem: ……，采取有力措施，切实加以解决.
+_MEASURE = re.compile(r"措施|加以解决|切实解决|认真解决|高度重视|引起重视")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[.．、])")
+_SPLIT = re.compile(r"[；;]|(?<=[，,])(?=[二三四五六七八九十]是)")
+#: 在责任落实方面，…… / “两新”组织党建工作方面，……: the area an item names before its problem.
+_AREA = re.compile(r"^在?([^，,；;]{2,14}?)方面[，,]")
+#: A problems section of a 点评 or report: 二、正视问题，找准基层党建工作短板.
+_PROBLEM_HEADING = re.compile(r"问题|不足|短板|差距|弱项")
+#: Sentence-final: a line not ending so is cut off (000 and 004 of the seeds end mid-sentence).
+_END = re.compile(r"[。！？!?…”」）)]$")
+_NOT_MATTER = ("还", "仍", "尚", "较")  # adverbs of the problem sentence: 覆盖还不够 has no matter 盖还
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[^。！？!?]*[。！？!?]+”?|[^。！？!?]+$", text)]
+
+
+def _items(text: str) -> list[str]:
+    """The problems of a list: cut at ；, 一是/二是 and （一）, their markers and leads dropped."""
+    text = re.sub(r"^(?:[，,：:\s]|例如|比如|主要是|主要有|突出表现在|具体表现为|主要表现在|表现在|表现为)+", "", text)
+    if _WRAP_UP.match(text):
+        return []
+    out = []
+    for part in _SPLIT.split(text):
+        part = _ENUM.sub("", part.strip()).strip("。，, ")
+        part = re.sub(r"等$", "", part)
+        if part and _SHORT.search(part) and not _WRAP_UP.match(part) and not _MEASURE.search(part):
+            out.append(part)
+    return out
+
+
+def item_matter(item: str) -> set[str]:
+    """The content bigrams of a problem: no generic, theme or problem word in them (快递, 物流; not 到位)."""
+    return matter(strip_quotes(item), extra=(*words().problem, *_NOT_MATTER), pure=True)
+
+
+def _list_after(sents, s: int, m) -> tuple[str, int]:
+    """The list an intro at match ``m`` in sentence ``s`` opens — the rest of that sentence after its colon
+    (or 例如 …), else the next sentence when it opens like a list (有的……；有的……。) — and where it ends."""
+    off, sent = sents[s]
+    lead = _LIST_LEAD.search(sent, max(m.end() - off, 0))
+    if lead:
+        return sent[lead.end():], off + len(sent)
+    if s + 1 < len(sents) and _ITEM_OPEN.match(sents[s + 1][1]):
+        return sents[s + 1][1], sents[s + 1][0] + len(sents[s + 1][1])
+    return "", off + len(sent)
+
+
+def problem_lists(doc: Doc, lines: list[int]) -> list[tuple[int, list[str], int]]:
+    """(line, items, end of the list in the line) of the first problems paragraph among ``lines`` (indexes
+    into doc.lines), or of the paragraphs right after it when its intro ends the paragraph; [] when none."""
+    for k, i in enumerate(lines):
+        line = doc.lines[i]
+        if doc.headings[i]:
+            continue
+        m = INTRO.search(line)
+        if not m:
+            continue
+        sents = _sentences(line)
+        s = next(n for n, (off, sent) in enumerate(sents) if off + len(sent) > m.start())
+        listing, end = _list_after(sents, s, m)
+        items = _items(listing)
+        if items:
+            return [(i, items, end)]
+        if s + 1 < len(sents):
+            continue  # the intro sentence is followed by something else: not a problems paragraph
+        out = []
+        for j in lines[k + 1:]:  # the intro ends its paragraph: the problems are the paragraphs after it
+            h = doc.headings[j]
+            if h and h[0] == 1:
+                break
+            if h:
+                continue  # （一）政治建设还需进一步深化: a sub-heading, the paragraph under it holds the problems
+            text = doc.lines[j]
+            if _WRAP_UP.match(text) or not (_ENUM.match(text) or _SHORT.search(text)):
+                break
+            found = [p for _, sent in _sentences(text) for p in _items(sent)]
+            if found:
+                out.append((j, found, len(text)))
+        if out:
+            return out
+    return []
+
+
+def _grams(text: str) -> set[str]:
+    return {text[k:k + 2] for k in range(len(text) - 1)}
+
+
+def closest(item: str, paragraphs: list[str]) -> tuple[bool, list[str]]:
+    """Whether ``paragraphs`` (quotes stripped) answer the problem ``item`` (see the thresholds above),
+    and the matter the closest paragraph shares with it, in the item's order."""
+    m = item_matter(item)
+    area = _AREA.match(strip_quotes(item))
+    if area:
+        name = re.sub(r"(?:党建)?工作$", "", area.group(1))
+        if len(name) >= 2 and any(name in p for p in paragraphs):
+            return True, [name]  # 在机关党建工作方面，…… answered by a part on 机关党建
+    need = min(ANSWER_MIN, math.ceil(ANSWER_SHARE * len(m)))
+    whole: set[str] = set()
+    best: set[str] = set()
+    for text in paragraphs:
+        shared = m & _grams(text)
+        if len(shared) > len(best):
+            best = shared
+        whole |= shared
+    ok = len(best) >= need or len(whole) >= max(need, UNION_SHARE * len(m))
+    return ok, sorted(best, key=item.find)
+
+
+def judged(item: str) -> bool:
+    """Whether an item names a matter a rule can look for: enough content bigrams, and short enough to be
+    a named problem rather than a description."""
+    return len(item) <= ITEM_MAX and len(item_matter(item)) >= MATTER_MIN
+
+
+def _judge(doc: Doc, found, answer: list[str], where: str) -> list[Finding]:
+    paragraphs = [strip_quotes(text) for text in answer]
+    out = []
+    for i, items, _end in found:
+        for item in items:
+            if not judged(item):
+                continue
+            ok, shared = closest(item, paragraphs)
+            if ok:
+                continue
+            line = doc.lines[i]
+            k = max(line.find(item), 0)
+            near = (f"最接近的一段也只共用“{'”“'.join(shared)}”" if shared else "找不到它的任何实际字眼")
+            out.append(Finding("unanswered_problem", "warning", i + 1, excerpt(line, k, k + len(item)),
+                               f"这里点出的问题“{item}”，{where}没有回应（{near}）；"
+                               f"请在{where}写上针对它的措施，或删去这个问题"))
+    return out
+
+
+def _deployment(doc: Doc, after: int) -> list[int]:
+    """Lines of the deployment part: from the first 一、 heading after line ``after`` to the end."""
+    start = next((i for i in range(after + 1, len(doc.lines)) if doc.headings[i] and doc.headings[i][0] == 1), None)
+    return [] if start is None else list(range(start, len(doc.lines)))
+
+
+def _placed(doc: Doc, line: int) -> bool:
+    """Whether the problems paragraph at ``line`` is the speech's: in its opening, in its first section, or
+    in a section on problems (二、正视问题……); a list of problems deep in the deployment is answered
+    where it stands, not in the sections after it."""
+    sections = [i for i in range(doc.body_start, line) if doc.headings[i] and doc.headings[i][0] == 1]
+    return len(sections) <= 1 or bool(_PROBLEM_HEADING.search(doc.lines[sections[-1]]))
+
+
+def _complete(doc: Doc, after: int, deploy: list[int]) -> bool:
+    """Whether the deployment is a whole one: it ends in a full sentence, it is not a fragment, and the
+    count announced before it (讲四点意见) is what it gives (a cut-off 000 of the seeds announces four, has two)."""
+    if not deploy or not _END.search(doc.lines[-1].strip()):
+        return False
+    if sum(len(doc.lines[j]) for j in deploy) < DEPLOY_MIN:
+        return False
+    return not any(after < f.paragraph - 1 < deploy[0] for f in check_count_mismatch(doc))
+
+
+def check_unanswered_problem(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
+    out: list[Finding] = []
+    parts = reporter_parts(doc) if is_dianping(doc, meeting_type) else []
+    in_parts = {j for _, _, _, body in parts for j in body}
+    found = problem_lists(doc, [i for i, _ in doc.body() if i not in in_parts])
+    if found and _placed(doc, found[0][0]):
+        last = found[-1][0]
+        deploy = _deployment(doc, last)
+        if _complete(doc, last, deploy):
+            out += _judge(doc, found, [doc.lines[j] for j in deploy], "后面的部署")
+    for _head, name, _post, body in parts:
+        found = problem_lists(doc, body)
+        if not found:
+            continue
+        last, _, end = found[-1]
+        # the reporter's own part after the list: the rest of its paragraph (……。希望你……) and what follows
+        answer = [doc.lines[last][end:]] + [doc.lines[j] for j in body if j > last]
+        if sum(map(len, answer)) >= REPLY_MIN:
+            out += _judge(doc, found, answer, f"对{name}同志的“下一步”要求里")
+    return out

@@ -1,0 +1,85 @@
+"""The template author's reference (docs/templates.md), generated from the schema, the plan and the API.
+
+Pelican documents every variable a theme sees in one table; ours is generated, so it cannot fall
+behind: a test fails when a ``s.*`` method, a config key or a plan field has no entry here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+from generator.bank.entries import CATEGORY_ZH
+from generator.drafting.plan import Plan
+from generator.drafting.schema import KEYS, REPORTER_FIELDS
+from generator.drafting.template_api import TemplateApi
+
+#: Every public member of ``s`` (TemplateApi): what it does, in Chinese, and an example line of a template.
+API = {
+    "phrase": ("从短语库取一条（类别可写中文名，如 开头、过渡）；可按主题、only、need、avoid、match 筛选，槽位用关键字参数填",
+               '{{ s.phrase("过渡", need="count", count=s.count(4)) }}'),
+    "phrases": ("取至多 n 条；only=\"curated\" 只用手写条目，need 要求含某槽位，avoid/match 为正则（错误或过慢的写法会报错），"
+                "near= 优先与某句话题相近的句子",
+                '{{ s.join(s.phrases("requirement", plan.body, theme, near=head), "") }}'),
+    "heads": ("某主题的 n 条“一要……”小标题，序号随 kind（yao 一要、shi 一是、h2 （一）……）", "{% for head in s.heads(theme, plan.subpoints) %}"),
+    "keypoints": ("提纲用的短要点（不带序号）", "{% for k in s.keypoints(theme, 3) %}@h3 {{ loop.index }}.{{ k }}{% endfor %}"),
+    "section_title": ("一级标题：已知主题用短语库的标题，否则原样用配置里的那句话", '@h1 {{ s.enum(loop.index, "h1") }}{{ s.section_title(point, loop.index0) }}'),
+    "theme": ("一句话对应的规范主题（政治建设……），认不出时为空", "{% set theme = s.theme(point) %}"),
+    "themes_known": ("全部规范主题", "{{ s.join(s.themes_known(), \"、\") }}"),
+    "fact": ("把一个值作为配置事实写入（带出处）", '{{ s.fact(cfg.place, "place") }}'),
+    "facts": ("某个列表型配置项的全部事实（带出处）", '{{ s.series(s.facts("achievements")) }}'),
+    "todo": ("缺事实时写〔待补：说明〕，并在 Word 中黄色突出", '{{ s.todo("调研去过的地方") }}'),
+    "year_facts": ("开会年份的公认意义（手写资料 years.yaml）", "{% for f in s.year_facts() %}是{{ f }}{% endfor %}"),
+    "cn": ("中文数字（1–999）：s.cn(12) → 十二", "{{ s.cn(plan.subpoints) }}"),
+    "count": ("量词前的数：两点意见、十二位同志", "下面，我讲{{ s.count(cfg.points|length) }}点意见。"),
+    "enum": ("第 i 个序号：yao 一要、shi 一是、di 第一、h1 一、、h2 （一）、h3 1.、h4 （1）", '{{ s.enum(2, "h2") }}'),
+    "emph": ("把一句标成“要点句”（单位版式可设为加粗）", "{{ s.emph(head) }}"),
+    "series": ("一是A；二是B。只有一项时不编号", "{{ s.series(cfg.problems) }}"),
+    "join": ("把列表连成一段，默认不加分隔符；要顿号写 s.join(列表, \"、\")", '{{ s.join(cfg.visits, "、") }}'),
+    "lead": ("把一句的句末改成冒号，后面好接列举", '{{ s.lead(s.phrase("problem_intro")) }}'),
+    "used": ("本稿已用的短语条数", "{# s.used #}"),
+}
+
+#: Every field of ``plan``: what it means.
+PLAN = {
+    "level": "篇幅档次（0 起，越大越长）",
+    "subpoints": "每部分讲几条（2–4）",
+    "body": "每条小标题后几句（1–10）",
+    "intro": "每部分的引言几句（0–2）",
+    "extra": "开头、形势、结尾各多说几句（0–3）",
+    "thin": "按比例少说一句的条目份额（贴合字数用，模板一般不直接读）",
+}
+
+#: What a template sees besides the config keys.
+CONTEXT = {
+    "cfg.scope / cfg.committee / cfg.our": "由 level 推出的称谓：全区、区委、我区",
+    "cfg.reporters[i]": "述职人：name、post、highlights、problems（均带出处），name_text 纯文字，problem_themes 问题涉及的主题",
+    "each": "render --each 为每位述职人单独成文时为 true",
+}
+
+
+def public_members() -> list[str]:
+    return sorted(n for n, _ in inspect.getmembers(TemplateApi) if not n.startswith("_"))
+
+
+def reference_markdown() -> str:
+    """docs/templates.md: everything a template may use, with examples."""
+    out = ["# 模板可用的一切（自动生成，勿手改）", "",
+           "由 `python tests/golden/regen.py` 从 `generator/drafting/schema.py`、`plan.py` 与 `template_api.py` 生成；"
+           "测试保证它与代码一致。模板每行以 `@title`、`@byline`、`@salutation`、`@h1`–`@h4`、`@p` 开头；"
+           "`{{ … }}` 只能输出文字或数字（输出列表或空值会报错并指出模板行）。", "",
+           "## cfg：配置项", "", "| 名字 | 含义 |", "|---|---|"]
+    out += [f"| `cfg.{k.name}` | {k.help.replace('|', '｜')} |" for k in KEYS]
+    out += [f"| `{name}` | {text} |" for name, text in CONTEXT.items()]
+    out += ["", "述职人的字段：" + "、".join(f"`{f}` {h}" for f, h in REPORTER_FIELDS.items()) + "。", "",
+            "## plan：篇幅计划", "", "| 名字 | 含义 |", "|---|---|"]
+    out += [f"| `plan.{f.name}` | {PLAN[f.name]} |" for f in dataclasses.fields(Plan)]
+    out += ["", "## s：取用短语与事实", "", "| 调用 | 作用 | 例 |", "|---|---|---|"]
+    for name in public_members():
+        member = getattr(TemplateApi, name)
+        sig = "" if isinstance(member, property) else str(inspect.signature(member)).replace("self, ", "").replace("(self)", "()")
+        text, example = API[name]
+        out.append(f"| `s.{name}{sig}` | {text} | `{example.replace('|', '¦')}` |")
+    out += ["", "## 短语类别", "", "类别可写英文 id，也可写中文名：", "", "| id | 中文名 |", "|---|---|"]
+    out += [f"| `{c}` | {zh} |" for c, zh in CATEGORY_ZH.items()]
+    return "\n".join(out) + "\n"
