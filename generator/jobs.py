@@ -66,6 +66,7 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     packs = find_packs(template_dirs)  # a bad --templates folder is reported as such, before the config
     config = load(config_path, template_dirs)
     result = RenderResult()
+    result.summary_lines.extend(f"提示：{note}" for note in config.notes)
     to_stdout = str(out) == "-"
     if each:
         if "reporters" not in packs[config.type].requires:

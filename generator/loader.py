@@ -129,10 +129,24 @@ def decode_config_text(data: bytes, path: str | Path, what: str = "配置文件"
             han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
             odd = sum(1 for ch in text if ord(ch) > 0x7F and not ("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
                                                                   or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027"))
-            if han and odd <= han // 20:
+            if han and odd <= han // 20 and _common_share(text) >= 0.9:
                 return _clean_text(text, path)
     raise InputError(f"无法确定{what}的编码（支持 UTF-8、带 BOM 的 UTF-16、GBK/GB18030）；"
                      "请用记事本等“另存为”UTF-8 编码后再试", path=path)
+
+
+def _common_share(text: str) -> float:
+    """Share of the ideographs that are among GB2312's 6,763 common characters. A config typed in
+    GBK uses almost only those; Big5 bytes read as GB18030 give rare characters in numbers."""
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    common = 0
+    for ch in han:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(han) if han else 0.0
 
 
 def _clean_text(text: str, path: str | Path) -> str:

@@ -8,6 +8,7 @@ same way wherever it is counted.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: CJK ideographs: extension A, the unified block and the compatibility block.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -156,3 +157,40 @@ def split_at_marks(text: str) -> list[str]:
     """A line cut at every run of 。！？； (full or half width) and line ends, the marks dropped, each piece
     stripped: the sentences the copy and repetition checks hash (fingerprints depend on it: keep it stable)."""
     return [s.strip() for s in _MARK_RUN.split(text) if s.strip()]
+
+
+# ---------------------------------------------------------------- traditional → simplified
+_CJK_CHAR_RE = re.compile(f"[{CJK}]")
+
+
+@lru_cache(maxsize=None)
+def _t2s():
+    import opencc  # imported on first use: plain-ASCII input never needs it
+
+    return opencc.OpenCC("t2s")
+
+
+_SAMPLE = 20000
+
+
+def to_simplified(text: str, force: bool = False) -> str:
+    """``text`` in simplified characters when it is written in traditional ones; else unchanged.
+
+    Detection converts a prefix and counts the changed ideographs: simplified text changes in
+    almost no place (OpenCC is phrase-aware), traditional text in a large share of them. Only
+    then is the whole text converted, so simplified text is never touched. ``force`` skips the test.
+    """
+    head = text[:_SAMPLE]
+    if not force and not _CJK_CHAR_RE.search(head):
+        return text
+    converted_head = _t2s().convert(head)
+    if not force:
+        if converted_head == head or len(converted_head) != len(head):
+            return text
+        changed = sum(1 for x, y in zip(head, converted_head) if x != y)
+        if changed * 50 < len(_CJK_CHAR_RE.findall(head)):
+            return text
+    converted = converted_head if len(text) <= _SAMPLE else _t2s().convert(text)
+    if len(converted) != len(text) or converted.count("\n") != text.count("\n"):
+        return text  # never let conversion shift line numbers
+    return converted

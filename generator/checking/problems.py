@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import re
 
-from generator.checking.base import Doc, Finding, excerpt
+from generator.checking.base import Doc, Finding
 from generator.checking.content import matter, strip_quotes, words
+from generator.checking.matter import quote
 from generator.checking.numbering import check_count_mismatch
 from generator.checking.voice import is_dianping, reporter_parts
 
@@ -60,7 +61,10 @@ _LIST_LEAD = re.compile(r"[：:]|例如|比如|主要是|主要有|表现在|表
 #: A sentence that opens a list of problems (after an intro sentence that ends in 。).
 _ITEM_OPEN = re.compile(r"^(?:比如|例如|[一二三四五六七八九十]是|有的|部分|少数|个别|一些|在[^，。]{1,12}方面)")
 #: What marks a clause as a shortcoming.
-_SHORT = re.compile(r"不[够足强高深实严到规明充全紧平经正]|弱化|两张皮|难以|缺乏|欠缺|滞后|问题|现象|薄弱|盲区|单一|短板|起步")
+_SHORT = re.compile(r"不[够足强高深实严到规明充全紧平经正]|弱化|两张皮|难以|缺乏|欠缺|滞后|问题|现象|薄弱|盲区|单一|短板|起步"
+                    r"|偏[低高大少弱重多小]|流于形式|流动性大")
+#: A placeholder left for a fact (〔待补：……〕) is no problem named: the placeholder rule reports it.
+_PLACEHOLDER = re.compile(r"〔[^〕]*〕|XX|\*\*\*")
 #: The sentence after a list that sums it up: 这些问题……, 对于以上问题……, 问题就是方向.
 _WRAP_UP = re.compile(r"^(?:对于?|针对|存在)?(?:以上|上述|这些|此类)|^问题就是|^存在问题|^对此|^我们(?:一定|必须|要)")
 #: A part of a list that is a measure, not a problem: ……，采取有力措施，切实加以解决.
@@ -89,7 +93,8 @@ def _items(text: str) -> list[str]:
     for part in _SPLIT.split(text):
         part = _ENUM.sub("", part.strip()).strip("。，, ")
         part = re.sub(r"等$", "", part)
-        if part and _SHORT.search(part) and not _WRAP_UP.match(part) and not _MEASURE.search(part):
+        if part and _SHORT.search(part) and not _WRAP_UP.match(part) and not _MEASURE.search(part) \
+                and not _PLACEHOLDER.search(part):
             out.append(part)
     return out
 
@@ -169,7 +174,16 @@ def closest(item: str, paragraphs: list[str]) -> tuple[bool, list[str]]:
             best = shared
         whole |= shared
     ok = len(best) >= need or len(whole) >= max(need, UNION_SHARE * len(m))
-    return ok, sorted(best, key=item.find)
+    return ok, _runs(item, best)
+
+
+def _runs(item: str, grams: set[str]) -> list[str]:
+    """The stretches of ``item`` that ``grams`` cover, in order: 网格+格员 → 网格员."""
+    covered = [False] * len(item)
+    for k in range(len(item) - 1):
+        if item[k:k + 2] in grams:
+            covered[k] = covered[k + 1] = True
+    return [r for r in re.split(r"_+", "".join(c if on else "_" for c, on in zip(item, covered))) if r]
 
 
 def judged(item: str) -> bool:
@@ -188,10 +202,8 @@ def _judge(doc: Doc, found, answer: list[str], where: str) -> list[Finding]:
             ok, shared = closest(item, paragraphs)
             if ok:
                 continue
-            line = doc.lines[i]
-            k = max(line.find(item), 0)
-            near = (f"最接近的一段也只共用“{'”“'.join(shared)}”" if shared else "找不到它的任何实际字眼")
-            out.append(Finding("unanswered_problem", "warning", i + 1, excerpt(line, k, k + len(item)),
+            near = f"最接近的一段也只说到“{'”“'.join(shared)}”" if shared else "一处也没有用到它的实际字眼"
+            out.append(Finding("unanswered_problem", "warning", i + 1, quote(item),
                                f"这里点出的问题“{item}”，{where}没有回应（{near}）；"
                                f"请在{where}写上针对它的措施，或删去这个问题"))
     return out

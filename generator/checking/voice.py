@@ -106,6 +106,18 @@ _PLACE_POST = re.compile(r"(?:镇|乡|街道|县|区|市)(?:党委|党工委)(?:
 # address: the full name in at least this many sentences of one reporter's part, and never the short
 # form (志强同志) or 你 — in our two 点评 drafts each part names its reporter in full 3–5 times.
 NAME_MIN = 3
+#: Compound surnames, kept whole: 欧阳明辉 is 明辉同志 to his face, not 阳明辉同志 or 欧阳明辉同志.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 轩辕 司空 西门 南宫 独孤 端木 "
+    "澹台 申屠 太史 呼延 闻人 万俟 百里 东郭 赫连 钟离 濮阳 淳于 单于 左丘".split())
+
+
+def short_name(name: str) -> str:
+    """How a reporter is called to his face: the given name when it has two characters (刘志强 → 志强,
+    欧阳明辉 → 明辉), else the whole name (孙丽, 欧阳明 and names of other shapes stay as they are)."""
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+    given = name[len(surname):]
+    return given if len(given) == 2 else name
 
 
 def reporter_parts(doc: Doc):
@@ -142,7 +154,7 @@ def check_address(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
                                    f"请直接说地方名或“你们镇（街道）”"))
         text = "".join(doc.lines[i] for i in body)
         full = text.count(f"{name}同志")
-        short = name[1:] if len(name) == 3 else name
+        short = short_name(name)
         if full >= NAME_MIN and f"{short}同志" not in text.replace(f"{name}同志", "") and "你" not in text:
             i = next(i for i in body if name in doc.lines[i])
             line = doc.lines[i]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from generator.zh import CJK, GLOSS_RE
+from generator.zh import CJK, GLOSS_RE, _t2s, to_simplified  # noqa: F401  (to_simplified: the reader's API)
 
 # Characters that make an ASCII punctuation mark "Chinese context": ideographs, CJK punctuation, quotes.
 _CJKISH = CJK + "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2026\u2014"
@@ -70,39 +69,6 @@ def _token(m: re.Match) -> str:
     except ValueError:
         return ""
     return ch if ch.isprintable() else " "
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # imported on first use: plain-ASCII input never needs it
-
-    return opencc.OpenCC("t2s")
-
-
-_SAMPLE = 20000
-
-
-def to_simplified(text: str, force: bool = False) -> str:
-    """``text`` in simplified characters when it is written in traditional ones; else unchanged.
-
-    Detection converts a prefix and counts the changed ideographs: simplified text changes in
-    almost no place (OpenCC is phrase-aware), traditional text in a large share of them. Only
-    then is the whole text converted, so simplified text is never touched. ``force`` skips the test.
-    """
-    head = text[:_SAMPLE]
-    if not force and not _CJK_CHAR_RE.search(head):
-        return text
-    converted_head = _t2s().convert(head)
-    if not force:
-        if converted_head == head or len(converted_head) != len(head):
-            return text
-        changed = sum(1 for x, y in zip(head, converted_head) if x != y)
-        if changed * 50 < len(_CJK_CHAR_RE.findall(head)):
-            return text
-    converted = converted_head if len(text) <= _SAMPLE else _t2s().convert(text)
-    if len(converted) != len(text) or converted.count("\n") != text.count("\n"):
-        return text  # never let conversion shift line numbers
-    return converted
 
 
 def simplified_keys(keys: list[str]) -> list[str]:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.drafting.schema import (BY_NAME, CHARS_PER_MINUTE, DEFAULT_POINTS, KEYS, LEVEL_WORDS, MAX_REPORTERS,
-                                       READERS, REPORTER_FIELDS, Key, parse_length, read_facts, text)
+                                       READERS, REPORTER_FIELDS, Key, parse_length, read_facts, text, INVISIBLE)
 from generator.errors import ConfigError, InputError, SpeechgenError
+from generator.zh import to_simplified
 from generator.loader import Collector, Prefixed, decode_config_text, line_map, parse_yaml, read_bytes
 
 __all__ = ["CHARS_PER_MINUTE", "DEFAULT_POINTS", "KEYS", "REPORTER_KEYS", "Config", "Reporter", "level_words",
@@ -36,13 +37,14 @@ class Config:
     1-based YAML lines (for messages); ``extra`` holds the keys a pack's manifest declares.
     """
 
-    __slots__ = ("_values", "source", "lines", "points_given", "extra")
+    __slots__ = ("_values", "source", "lines", "points_given", "extra", "notes")
 
     def __init__(self, values: dict[str, Any], *, source: str = "<config>", lines: dict | None = None,
                  points_given: bool = False, extra: dict[str, Any] | None = None):
         self._values = {k.name: values.get(k.name, k.default) for k in KEYS}
         self.source, self.lines, self.points_given = source, lines or {}, points_given
         self.extra = dict(extra or {})
+        self.notes: tuple[str, ...] = ()  # what loading changed, for the render summary (繁体已转简体 …)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -62,7 +64,9 @@ class Config:
     def replace(self, **changes: Any) -> "Config":
         values = {**self._values, **{k: v for k, v in changes.items() if k in BY_NAME}}
         extra = {**self.extra, **{k: v for k, v in changes.items() if k not in BY_NAME}}
-        return Config(values, source=self.source, lines=self.lines, points_given=self.points_given, extra=extra)
+        new = Config(values, source=self.source, lines=self.lines, points_given=self.points_given, extra=extra)
+        new.notes = self.notes
+        return new
 
     def values(self) -> dict[str, Any]:
         """Every schema key with its value (defaults included)."""
@@ -92,6 +96,13 @@ def load_config(path: str | Path, *, type_resolver=None, keys_for=None) -> Confi
 def parse_config(text_: str, source: str = "<config>", *, type_resolver=None, keys_for=None) -> Config:
     """A Config from YAML text. ``type_resolver`` turns the ``type`` given into a pack id; ``keys_for``
     gives that pack's own config keys (declared in its manifest), validated like the schema's."""
+    notes = []
+    simplified = to_simplified(text_)
+    if simplified != text_:  # 雲溪區 / 區 / 政治建設: themes and 全区 must match; the user is told
+        notes.append("配置中的繁体字已按简体使用（OpenCC 转换）")
+        text_ = simplified
+    if INVISIBLE.search(text_):
+        notes.append("配置中的零宽字符、方向控制符等不可见字符已删去")
     doc = parse_yaml(text_, source, "配置文件")
     node, data = doc.node, doc.value
     if data is None:
@@ -103,7 +114,9 @@ def parse_config(text_: str, source: str = "<config>", *, type_resolver=None, ke
     for key, first, second in dupes:
         c.problems.append(SpeechgenError(f"与第{first}行重复；同一个键只能写一次", line=second, key=key,
                                          source_line=c.source[second - 1]))
-    return _build(c, data, source, type_resolver, keys_for)
+    config = _build(c, data, source, type_resolver, keys_for)
+    config.notes = tuple(notes)
+    return config
 
 
 def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Config:

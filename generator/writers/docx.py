@@ -35,22 +35,36 @@ _NO_LINE_START = set("，。、；：？！”’）》〕】…—·%")
 _NO_LINE_END = set("“‘（《〔【")
 
 
-def _break_cost(title: str, i: int) -> float:
-    """Cost of starting a new title line at index ``i``: lower at word ends, forbidden inside numbers."""
-    before, after = title[:i], title[i:]
-    if any(m.start() < i < m.end() for m in PLACEHOLDER_RE.finditer(title)):
-        return math.inf  # a 〔待补…〕 split over two lines would lose its highlight
-    if after[0] in _NO_LINE_START or before[-1] in _NO_LINE_END:
-        return math.inf
-    if before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum():
-        return math.inf
-    if before[-1].isdigit() and after[0] in "年月日届次个号":
-        return math.inf
-    if any(m.start() < i < m.start() + len(m.group(1)) for m in _KEEP_TOGETHER.finditer(title)):
-        return 12  # 基层党建｜工作 splits a set term
-    if before.endswith(_BREAK_AFTER) or after.startswith(_BREAK_BEFORE):
-        return 0
-    return 6
+def _break_costs(title: str) -> list[float]:
+    """Cost of starting a new title line at each index: lower at word ends, forbidden inside numbers.
+
+    Computed once for the whole title (each mask in one pass), so line breaking stays linear in its length."""
+    n = len(title)
+    inside_todo = [False] * (n + 1)
+    for m in PLACEHOLDER_RE.finditer(title):  # a 〔待补…〕 split over two lines would lose its highlight
+        for i in range(m.start() + 1, m.end()):
+            inside_todo[i] = True
+    inside_term = [False] * (n + 1)
+    for m in _KEEP_TOGETHER.finditer(title):  # 基层党建｜工作 splits a set term
+        for i in range(m.start() + 1, m.start() + len(m.group(1))):
+            inside_term[i] = True
+    costs = [math.inf] * (n + 1)
+    for i in range(1, n):
+        before, after = title[i - 1], title[i]
+        if inside_todo[i] or after in _NO_LINE_START or before in _NO_LINE_END:
+            continue
+        if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            continue
+        if before.isdigit() and after in "年月日届次个号":
+            continue
+        if inside_term[i]:
+            costs[i] = 12
+        elif title[:i].endswith(_BREAK_AFTER) or title.startswith(_BREAK_BEFORE, i):
+            costs[i] = 0
+        else:
+            costs[i] = 6
+    costs[n] = 0
+    return costs
 
 
 def break_title(title: str, max_chars: int) -> list[str]:
@@ -60,20 +74,27 @@ def break_title(title: str, max_chars: int) -> list[str]:
         return [title]
     k = math.ceil(n / max_chars)
     ideal = n / k
-    # best[j][i]: least cost of putting title[:i] on j lines; paths remember the chosen breaks.
-    best = [{0: (0.0, ())}] + [{} for _ in range(k)]
+    costs = _break_costs(title)
+    # best[j][i]: least cost of putting title[:i] on j lines, and the break before i on that path.
+    best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}] + [{} for _ in range(k)]
     for j in range(1, k + 1):
-        for start, (cost, path) in best[j - 1].items():
+        for start, (cost, _) in best[j - 1].items():
+            if cost == math.inf:
+                continue
             ends = [n] if j == k else range(start + 2, min(n - 1, start + max_chars) + 1)
             for end in ends:
                 if end - start > max_chars or end <= start:
                     continue
-                c = cost + abs((end - start) - ideal) + (0 if end == n else _break_cost(title, end))
-                if c < best[j].get(end, (math.inf,))[0]:
-                    best[j][end] = (c, path + (end,))
+                c = cost + abs((end - start) - ideal) + costs[end]
+                if c < best[j].get(end, (math.inf, -1))[0]:
+                    best[j][end] = (c, start)
     if n not in best[k] or best[k][n][0] == math.inf:
         return [title]
-    cuts = (0, *best[k][n][1])
+    cuts, end = [n], n
+    for j in range(k, 0, -1):
+        end = best[j][end][1]
+        cuts.append(end)
+    cuts.reverse()
     return [title[a:b] for a, b in zip(cuts, cuts[1:])]
 
 

@@ -195,3 +195,10 @@ def test_invisible_characters_are_stripped():
 def test_aliases_and_deep_nesting_refused(doc):
     with pytest.raises(InputError):
         parse(doc)
+
+
+def test_traditional_values_are_used_simplified_and_said():
+    c = parse(MINIMAL.replace("江北区", "雲溪區").replace("level: 区", "level: 區") + "points: [政治建設, 組織建設]\n")
+    assert (c.place, c.level, c.points) == ("云溪区", "区", ("政治建设", "组织建设"))
+    assert any("繁体" in n for n in c.notes)
+    assert parse(MINIMAL).notes == ()

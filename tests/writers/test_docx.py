@@ -282,3 +282,11 @@ def test_font_table_declares_fallbacks(data):
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
     assert '<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in fonts
     assert "ＭＳ 明朝" not in fonts  # the template's Japanese fonts are gone
+
+
+def test_very_long_title_breaks_into_lines_that_rejoin():
+    from generator.writers.docx import break_title
+
+    title = "在" + "云溪" * 1000 + "区的讲话"
+    lines = break_title(title, 20)
+    assert "".join(lines) == title and all(len(line) <= 20 for line in lines)
