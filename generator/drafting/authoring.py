@@ -133,6 +133,13 @@ def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
         user_dirs = [folder]  # a broken sibling pack is not this one's problem
     extends_chain(pack, find_packs(user_dirs))  # InputError (exit 2) on a missing target or a loop
     problems = []
+    own = folder / pack.template
+    if not pack.extends and not own.is_file():
+        problems.append(f"{folder / MANIFEST}：template 指向的模板文件 {pack.template} 不存在")
+    elif own.is_file() and not read_utf8(own, "template").strip():
+        problems.append(f"{own}：模板文件是空的")
+    if problems:
+        return problems
     env = environment(pack, user_dirs)
     for tpl in sorted(folder.glob("*.j2")):
         try:

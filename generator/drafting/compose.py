@@ -18,6 +18,7 @@ from generator.drafting.packs import Pack, environment, extends_chain, find_pack
 from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools
 from generator.drafting.plan import LADDER, THIN, Plan
+from generator.drafting.sandbox import render_bounded
 from generator.drafting.template_errors import explain
 from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context
 
@@ -68,6 +69,17 @@ def _template_where(exc: BaseException) -> tuple[str | None, int | None]:
     return where
 
 
+def _runtime_zh(exc: BaseException) -> str:
+    """A pack's run-time error in Chinese, the Python type kept for the author who knows it."""
+    kinds = {RecursionError: "模板递归过深（宏或 include 调用了自己）", MemoryError: "模板占用内存过多",
+             ZeroDivisionError: "除以零", IndexError: "下标超出列表范围", KeyError: "没有这个键",
+             TypeError: "类型不对（如把文字当数字用）", ValueError: "值不合适"}
+    for kind, zh in kinds.items():
+        if isinstance(exc, kind):
+            return f"{zh}（{type(exc).__name__}: {exc}）"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _names(ctx: dict) -> dict[str, list[str]]:
     """What a template may name, for the 是否想写 hint of an error."""
     return {"cfg": sorted(ctx["cfg"]), "s": [n for n in dir(ctx["s"]) if not n.startswith("_")],
@@ -106,7 +118,7 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     else:
         ctx["each"] = False
     try:
-        output = env.get_template(template).render(**ctx)
+        output = render_bounded(env.get_template(template), ctx, env)
     except TemplateError as exc:
         where_file, where_line = _template_where(exc)
         lineno = getattr(exc, "lineno", None) or where_line
@@ -122,7 +134,7 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
         # a pack's own code went wrong at run time (range(10**9), a bad index …): the pack is the bad input
         line = _template_where(exc)[1]
-        raise InputError(f"模板运行出错：{type(exc).__name__}: {exc}", path=f"{pack.dir / template}", line=line) from None
+        raise InputError(f"模板运行出错：{_runtime_zh(exc)}", path=f"{pack.dir / template}", line=line) from None
     title, byline, blocks = _parse(output, f"{pack.id}/{template}")
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
             "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
+
+from generator.drafting.sandbox import PackEnvironment, PackLoader
 
 from generator.errors import InputError
 from generator.loader import load_yaml, read_utf8
@@ -57,33 +59,69 @@ class Pack:
         return "\n".join(lines)
 
 
+_FILE_RE = re.compile(r"^[\w\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,80}$")
+_LENGTH_KEYS = ("default", "min", "max", "per_point", "per_reporter")
+#: Length figures a manifest may give: far beyond any speech, far below what would stall a render.
+_LENGTH_LIMIT = 50_000
+
+
 def _read_manifest(folder: Path, origin: str) -> Pack:
+    """A pack's manifest, every field checked; InputError naming the manifest, the line and the key."""
+    from generator.drafting.schema import BY_NAME
+
     path = folder / MANIFEST
-    data = load_yaml(path, "manifest", "模板包清单").value
-    if not isinstance(data, dict):
-        raise InputError("模板包清单应为映射", path=path)
-    unknown = sorted(set(map(str, data)) - _MANIFEST_KEYS)
-    if unknown:
-        raise InputError(f"模板包清单有未知的键：{'、'.join(unknown)}", path=path)
-    pid = str(data.get("id") or folder.name)
+    doc = load_yaml(path, "manifest", "模板包清单")
+    if not isinstance(doc.value, dict):
+        raise InputError("模板包清单应为“键: 值”的映射", path=path, line=doc.line)
+    m = doc.mapping(allowed=sorted(_MANIFEST_KEYS))
+    data = doc.value
+
+    def text(key: str, default: str = "") -> str:
+        if key not in m or m[key].value is None:
+            return default
+        if not isinstance(m[key].value, (str, int)) or isinstance(m[key].value, bool):
+            m[key].fail(f"{key} 应为文字")
+        return str(m[key].value).strip()
+
+    def texts(key: str) -> tuple[str, ...]:
+        if key not in m or m[key].value is None:
+            return ()
+        return tuple(n.str() for n in m[key].seq())
+
+    pid = text("id") or folder.name
     if not _ID_RE.match(pid):
-        raise InputError("模板包 id 应为小写字母、数字和下划线", path=path, key="id")
-    length = data.get("length") or {}
-    if not isinstance(length, dict):
-        raise InputError("length 应为 {default, min, max}", path=path, key="length")
-    try:
-        return Pack(
-            id=pid, name=str(data.get("name") or pid), dir=folder, origin=origin,
-            template=str(data.get("template", "speech.j2")), starter=str(data.get("starter", "starter.yaml")),
-            aliases=tuple(str(a) for a in data.get("aliases") or ()), description=str(data.get("description", "")),
-            extends=data.get("extends"), default_length=int(length.get("default", 4000)),
-            min_length=int(length.get("min", 1500)), max_length=int(length.get("max", 8000)),
-            per_point=int(length.get("per_point", 0)), per_reporter=int(length.get("per_reporter", 0)),
-            requires=tuple(str(r) for r in data.get("requires") or ()), keys=_pack_keys(data.get("keys"), path),
-            manifest=data,
-        )
-    except (TypeError, ValueError):
-        raise InputError("length 中的数值应为整数", path=path, key="length") from None
+        (m.get("id") or doc).fail("模板包 id 应为小写字母开头，只含小写字母、数字和下划线")
+    files = {}
+    for key, default in (("template", "speech.j2"), ("starter", "starter.yaml")):
+        name = text(key, default)
+        if not _FILE_RE.match(name) or ".." in name:
+            m[key].fail(f"{key} 应为模板包文件夹里的一个文件名（不能含路径），如 {default}")
+        files[key] = name
+    extends = text("extends") or None
+    if extends is not None and not _ID_RE.match(extends):
+        m["extends"].fail("extends 应为另一个模板包的 id（一个名字，不是列表）")
+    lengths = {"default": 4000, "min": 1500, "max": 8000, "per_point": 0, "per_reporter": 0}
+    if "length" in m and m["length"].value is not None:
+        lm = m["length"].mapping(allowed=_LENGTH_KEYS)
+        for key, node in lm.items():
+            lengths[key] = node.int(0, _LENGTH_LIMIT)
+        if lengths["min"] > lengths["max"]:
+            m["length"].fail(f"length 的 min（{lengths['min']}）大于 max（{lengths['max']}）")
+        if lengths["default"] > lengths["max"]:  # below min is fine: per_point/per_reporter raise it
+            m["length"].fail("length 的 default 不能大于 max")
+        if lengths["min"] < 300:
+            m["length"].fail("length 的 min 至少 300 字")
+    requires = texts("requires")
+    for i, key in enumerate(requires):
+        if key not in BY_NAME:
+            m["requires"].seq()[i].fail(f"requires 里的“{key}”不是配置项；可用：{'、'.join(BY_NAME)}")
+    return Pack(
+        id=pid, name=text("name") or pid, dir=folder, origin=origin, template=files["template"],
+        starter=files["starter"], aliases=texts("aliases"), description=text("description"), extends=extends,
+        default_length=lengths["default"], min_length=lengths["min"], max_length=lengths["max"],
+        per_point=lengths["per_point"], per_reporter=lengths["per_reporter"], requires=requires,
+        keys=_pack_keys(data.get("keys"), path), manifest=data,
+    )
 
 
 def _pack_keys(raw, path: Path) -> tuple:
@@ -177,17 +215,17 @@ def _finalize(value):
     return value
 
 
-def environment(pack: Pack, user_dirs=()) -> SandboxedEnvironment:
+def environment(pack: Pack, user_dirs=()) -> PackEnvironment:
     """A sandboxed Jinja environment for ``pack``: its own folder first, then what it extends.
 
     Every pack is also reachable by prefix (``{% extends "shuzhi_speech/speech.j2" %}``), and
     ``_lib/`` holds shared macros. Config values and phrases are passed as data, never as source.
     """
     packs = find_packs(user_dirs)
-    chain = [FileSystemLoader(str(p.dir)) for p in extends_chain(pack, packs)]
-    prefixes = {p.id: FileSystemLoader(str(p.dir)) for p in packs.values()}
-    prefixes["_lib"] = FileSystemLoader(str(templates_dir() / "_lib"))
-    env = SandboxedEnvironment(
+    chain = [PackLoader(p.dir) for p in extends_chain(pack, packs)]
+    prefixes = {p.id: PackLoader(p.dir) for p in packs.values()}
+    prefixes["_lib"] = PackLoader(templates_dir() / "_lib")
+    env = PackEnvironment(
         loader=ChoiceLoader([*chain, PrefixLoader(prefixes)]), undefined=StrictUndefined,
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize,
     )
@@ -202,7 +240,10 @@ def starter_text(pack: Pack, user_dirs=()) -> str:
 
     for cur in extends_chain(pack, find_packs(user_dirs)):
         path = cur.dir / cur.starter
-        if path.is_file():
+        if path.is_file() or path.is_symlink():
+            real = os.path.realpath(path)
+            if os.path.commonpath([os.path.realpath(cur.dir), real]) != os.path.realpath(cur.dir):
+                raise InputError("起步配置指向模板包文件夹以外的位置（符号链接），不会读取", path=path)
             text = read_utf8(path, "config")
             values = parse_yaml(text, path, "起步配置").value
             if not isinstance(values, dict):

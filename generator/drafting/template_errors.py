@@ -30,6 +30,10 @@ _RULES: list[tuple[re.Pattern, str]] = [
 def explain(exc: TemplateError, names: dict[str, list[str]] | None = None) -> str:
     """``exc`` in Chinese; ``names`` (e.g. {"cfg": [...keys], "s": [...methods]}) feeds the 是否想写 hint."""
     raw = str(getattr(exc, "message", None) or exc)
+    from generator.drafting.sandbox import BudgetExceeded
+
+    if isinstance(exc, BudgetExceeded):
+        return raw
     for pattern, zh in _RULES:
         m = pattern.search(raw)
         if m:

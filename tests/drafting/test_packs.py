@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -189,7 +190,7 @@ def test_runtime_error_in_a_pack_is_bad_input_with_its_line(tmp_path):
                           "tt/speech.j2": "@title x\n@p {{ range(10**9)|list|length }}\n"})
     with pytest.raises(InputError) as exc:
         compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
-    assert "模板运行出错" in exc.value.format() and exc.value.line == 2
+    assert "range 的范围超过" in exc.value.format() and exc.value.line == 2
 
 
 def _cyclic_packs(root, layout: str, with_starter: bool) -> str:
@@ -317,3 +318,38 @@ def test_templates_list_and_show(runner):
     assert "shuzhi_speech\t述职评议会讲话\t内置" in out
     shown = runner.invoke(cli, ["templates", "show", "座谈会讲话提纲"]).output
     assert "zuotan_outline（座谈会讲话提纲）" in shown and "speech.j2" in shown
+
+
+@pytest.mark.parametrize("manifest,words", [
+    ("id: tt\nname: 测试\nstarter: /etc/passwd\n", "starter 应为模板包文件夹里的一个文件名"),
+    ("id: tt\nname: 测试\nstarter: ../../etc/passwd\n", "starter 应为"),
+    ("id: tt\nname: 测试\ntemplate: ../x.j2\n", "template 应为"),
+    ("id: tt\nname: 测试\nextends: [a, b]\n", "extends 应为"),
+    ("id: tt\nname: 测试\nextends: {a: 1}\n", "extends 应为"),
+    ("id: tt\nname: 测试\nlength: {min: 5000, max: 2000}\n", "min（5000）大于 max（2000）"),
+    ("id: tt\nname: 测试\nlength: {min: -3}\n", "之间的整数"),
+    ("id: tt\nname: 测试\nlength: {max: 1000000000000}\n", "之间的整数"),
+    ("id: tt\nname: 测试\nrequires: [reporterz]\n", "不是配置项"),
+    ("id: tt\nname: 测试\nbogus: 1\n", "未知的键"),
+])
+def test_manifest_fields_are_validated_with_their_line(tmp_path, manifest, words):
+    build_tree(tmp_path, {"tt/manifest.yaml": manifest, "tt/speech.j2": "@title x\n@p 正文。\n"})
+    with pytest.raises(InputError) as exc:
+        find_packs([tmp_path])
+    assert words in exc.value.format() and exc.value.line is not None
+
+
+def test_symlinked_starter_outside_the_pack_is_refused(tmp_path, runner):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("# 秘密\ntype: tt\n", encoding="utf-8")
+    build_tree(tmp_path, {"packs/tt/manifest.yaml": "id: tt\nname: 测试\n", "packs/tt/speech.j2": "@title x\n"})
+    os.symlink(secret, tmp_path / "packs" / "tt" / "starter.yaml")
+    result = runner.invoke(cli, ["init", "tt", "--templates", str(tmp_path / "packs")])
+    assert result.exit_code == 2 and "秘密" not in result.output and "模板包文件夹以外" in result.output
+
+
+@pytest.mark.parametrize("files,words", [({"tt/speech.j2": ""}, "模板文件是空的"), ({}, "不存在")])
+def test_templates_check_finds_a_missing_or_empty_template(tmp_path, runner, files, words):
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\n", "tt/starter.yaml": "type: tt\n", **files})
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "tt")])
+    assert result.exit_code == 1 and words in result.output

@@ -1,0 +1,79 @@
+"""The pack sandbox: no file outside the pack, and every runaway template ends in seconds with its line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ROOT
+
+HEAD = "@title 标题\n"
+
+
+def run_pack(tmp_path, body: str | bytes, extra: dict | None = None, timeout: float = 60):
+    """Render a one-file pack in a subprocess (so a hang fails the test instead of stalling it)."""
+    pack = tmp_path / "packs" / "tt"
+    pack.mkdir(parents=True, exist_ok=True)
+    (pack / "manifest.yaml").write_text("id: tt\nname: 测试会议\n", encoding="utf-8")
+    (pack / "speech.j2").write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    for name, target in (extra or {}).items():
+        os.symlink(target, pack / name)
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "generator", "render", str(cfg), "-o", "-", "--templates",
+                           str(tmp_path / "packs")], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("body,words", [
+    (HEAD + "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}@p 完\n", "循环超过"),
+    (HEAD + "{% set l = [1] %}{% for x in l %}{% if l.append(1) %}{% endif %}{% endfor %}@p 完\n", "调用次数超过"),
+    (HEAD + "@p {{ 'x' * 10**10 }}\n", "乘法"),
+    (HEAD + "@p {{ 10 ** 100000000 }}\n", "乘方"),
+    (HEAD + "{% for i in range(900000) %}@p {{ 'x' * 900 }}\n{% endfor %}", "输出超过"),
+    (HEAD + "{% macro f(n) %}{{ f(n) }}{% endmacro %}@p {{ f(1) }}\n", "递归"),
+])
+def test_runaway_templates_end_with_a_message(tmp_path, body, words):
+    result = run_pack(tmp_path, body)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "speech.j2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_symlinked_template_outside_the_pack_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("@p 不该出现的秘密内容\n", encoding="utf-8")
+    result = run_pack(tmp_path, HEAD + '{% include "leak.j2" %}\n', {"leak.j2": secret})
+    assert result.returncode == 2 and "秘密" not in result.stdout + result.stderr
+    assert "模板包文件夹以外" in result.stderr
+
+
+def test_symlinked_main_template_is_refused_without_printing_it(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("秘密第一行\n", encoding="utf-8")
+    pack = tmp_path / "packs" / "tt"
+    pack.mkdir(parents=True)
+    result = run_pack(tmp_path, HEAD)
+    (pack / "speech.j2").unlink()
+    os.symlink(secret, pack / "speech.j2")
+    cfg = tmp_path / "c.yaml"
+    result = subprocess.run([sys.executable, "-m", "generator", "render", str(cfg), "-o", "-", "--templates",
+                             str(tmp_path / "packs")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "秘密" not in result.stdout + result.stderr
+
+
+def test_non_utf8_template_is_bad_input(tmp_path):
+    result = run_pack(tmp_path, HEAD.encode() + "@p 正文\n".encode("gbk"))
+    assert result.returncode == 2 and "UTF-8" in result.stderr
+
+
+def test_ordinary_loops_still_work(tmp_path):
+    result = run_pack(tmp_path, HEAD + textwrap.dedent("""\
+        {% for i in range(3) %}
+        @p 第{{ s.cn(i + 1) }}段。
+        {% endfor %}
+        """))
+    assert result.returncode == 0, result.stderr
+    assert "第三段" in result.stdout
