@@ -48,7 +48,7 @@ class Block:
         return "".join(s.text for s in self.spans)
 
     @classmethod
-    def of(cls, kind: str, text: str, level: int | None = None, source: str = "") -> "Block":
+    def of(cls, kind: str, text: str, level: int | None = None, source: str = "") -> Block:
         return cls(kind, (Span(text, source),), level)
 
 

@@ -225,6 +225,12 @@ def yaml_error(exc: Exception, path, text: str | None = None, what: str = "YAML 
     return InputError(f"{what}：{problem}", path=path, line=line, source_line=src)
 
 
+def _event_line(ev: yaml.Event) -> int:
+    """The 1-based line where a parsed event starts (the parser gives every event a start mark)."""
+    assert ev.start_mark is not None
+    return ev.start_mark.line + 1
+
+
 def _vet_events(text: str, path, what: str) -> None:
     """Refuse anchors, aliases, over-deep nesting and over-many nodes before anything is built."""
     depth = nodes = 0
@@ -235,16 +241,16 @@ def _vet_events(text: str, path, what: str) -> None:
             if isinstance(ev, (yaml.CollectionStartEvent, yaml.ScalarEvent, yaml.AliasEvent)):
                 nodes += 1
                 if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                    line = ev.start_mark.line + 1
+                    line = _event_line(ev)
                     raise InputError(f"{what}不能使用 YAML 锚点和别名（& 与 *），请把内容直接写出", path=path, line=line,
                                      source_line=_line_of(text, line))
                 if nodes > MAX_NODES:
                     raise InputError(f"{what}的内容过多（超过 {MAX_NODES} 项）", path=path,
-                                     line=ev.start_mark.line + 1)
+                                     line=_event_line(ev))
             if isinstance(ev, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line = ev.start_mark.line + 1
+                    line = _event_line(ev)
                     raise InputError(f"{what}嵌套过深（超过 {MAX_DEPTH} 层）", path=path, line=line,
                                      source_line=_line_of(text, line))
             elif isinstance(ev, yaml.CollectionEndEvent):
@@ -278,13 +284,13 @@ class Node:
     def fail(self, message: str):
         raise InputError(message, path=self.path, line=self.line, source_line=_line_of(self.text, self.line))
 
-    def seq(self) -> list["Node"]:
+    def seq(self) -> list[Node]:
         if not isinstance(self.node, yaml.SequenceNode) or not isinstance(self.value, list):
             self.fail("这里应为列表")
         assert isinstance(self.node, yaml.SequenceNode) and isinstance(self.value, list)
         return [Node(n, v, self.path, self.text) for n, v in zip(self.node.value, self.value)]
 
-    def mapping(self, allowed=None, required=()) -> dict[str, "Node"]:
+    def mapping(self, allowed=None, required=()) -> dict[str, Node]:
         if not isinstance(self.node, yaml.MappingNode) or not isinstance(self.value, dict):
             self.fail("这里应为“键: 值”的映射")
         assert isinstance(self.node, yaml.MappingNode) and isinstance(self.value, dict)

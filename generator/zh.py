@@ -8,7 +8,7 @@ same way wherever it is counted.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 #: CJK ideographs: extension A, the unified block and the compatibility block.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -163,7 +163,7 @@ def split_at_marks(text: str) -> list[str]:
 _CJK_CHAR_RE = re.compile(f"[{CJK}]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _t2s():
     import opencc  # imported on first use: plain-ASCII input never needs it
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 
 from generator.errors import InputError
@@ -195,6 +195,8 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     if category not in CATEGORIES:
         m["category"].fail(f"未知的类别“{category}”，可用：{'、'.join(CATEGORIES)}")
     text = m["text"].str()
+    if re.search("[\r\n\u2028\u2029\x85]", text):
+        m["text"].fail("条目文字只能是一行（一段话里不能换行）")
     for slot in SLOT_RE.findall(text):
         if slot not in SLOTS:
             m["text"].fail(f"未知的占位槽{{{slot}}}，可用：{'、'.join(sorted(SLOTS))}")

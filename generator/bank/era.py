@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
@@ -31,7 +31,7 @@ class EraRule:
                 and (self.valid_until is None or year <= self.valid_until))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules_at(path: Path) -> tuple[EraRule, ...]:
     doc = load_yaml(path)
     rules: list[EraRule] = []

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable, Mapping
 
 from generator.errors import InputError
 from generator.atomic import atomic_write
@@ -211,7 +211,7 @@ class FingerprintIndex:
         return atomic_write(Path(out_dir) / FILENAME, gzip.compress(data.encode("utf-8"), mtime=0), force=force)
 
     @classmethod
-    def load(cls, path) -> "FingerprintIndex":
+    def load(cls, path) -> FingerprintIndex:
         """Read an index written by ``save``; InputError when the file is missing or not an index."""
         p = Path(path)
         try:
@@ -236,9 +236,9 @@ class FingerprintIndex:
         norm, where = normalise(line)
         hits: dict[int, list[int]] = {}
         shingles = self._shingles
-        for pos, h in enumerate(shingle_hashes(norm)):
+        for at, h in enumerate(shingle_hashes(norm)):
             for sid in shingles.get(h, ()):
-                hits.setdefault(sid, []).append(pos)
+                hits.setdefault(sid, []).append(at)
         out: list[Run] = []
         for sid, positions in hits.items():
             first = prev = positions[0]
@@ -261,7 +261,7 @@ class FingerprintIndex:
         return tuple(self.sources[i] for i in self._sentences.get(h, ()))
 
 
-def build_index(parts: Iterable[tuple[str, object]]) -> FingerprintIndex:
+def build_index(parts: Iterable[tuple[str, Mapping[str, Iterable[int]]]]) -> FingerprintIndex:
     """Merge per-document fingerprints (file name, ``fingerprint_speech`` result) into one index.
 
     Sources are ordered by name so the index does not depend on the order mining workers finish in;

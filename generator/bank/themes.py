@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def _themes_at(path: Path) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for item in load_yaml(path).seq():
@@ -22,12 +22,12 @@ def _themes_at(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin_themes() -> dict[str, tuple[str, ...]]:
     return _themes_at(phrasebank_dir() / "curated" / "themes.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keyword_re() -> tuple[re.Pattern, dict[str, frozenset[str]]]:
     owners: dict[str, set[str]] = {}
     for theme, words in _builtin_themes().items():

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def _year_facts_at(path: Path) -> dict[int, tuple[str, ...]]:
     if not path.is_file():
         return {}

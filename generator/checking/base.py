@@ -82,7 +82,7 @@ def headings_of(lines) -> tuple[tuple[int, int] | None, ...]:
     for i, line in enumerate(lines):
         if _ORDINAL_LEAD.match(line):
             runs[-1].append(i)
-        elif heads[i] and heads[i][0] == 1:
+        elif (head := heads[i]) and head[0] == 1:
             runs.append([])  # an 一、 heading ends the run
     for k, run in enumerate(runs):
         if k or any(heads[i] is None for i in run):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 from generator.checking.base import Doc, Finding, excerpt
+from generator.checking.content import SubPoint, matter, strip_quotes, subpoints, words
 
 
 def quote(s: str, width: int = 40) -> str:
     """A sentence as quoted in a finding: its first ``width`` characters."""
     s = s.strip()
     return s if len(s) <= width else s[:width - 1] + "…"
-from generator.checking.content import SubPoint, matter, strip_quotes, subpoints, words
 
 # head_echo: the body's first sentence holds a run of the head's first clause at least this share of the
 # clause long, and at least ECHO_MIN characters. Measured on the 40 sub-points of the 5 seeds: a first
@@ -137,7 +137,7 @@ def check_off_matter(doc: Doc) -> list[Finding]:
         rest = matter(purpose_text, pure=True) - main
         head_verbs = set(_generic_in(head))
         echo = _echo(sp)
-        for k, (line, off, s) in enumerate(sp.body):
+        for k, (line, _off, s) in enumerate(sp.body):
             if echo and echo[0] == k:
                 continue
             text = strip_quotes(s)

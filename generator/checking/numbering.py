@@ -100,8 +100,9 @@ def _sections_after(doc: Doc, i: int) -> int:
     """Headings at the level of the heading right after line i (or the one after), up to a higher heading."""
     level = None
     for j in range(i + 1, min(i + 3, len(doc.lines))):
-        if doc.headings[j]:
-            level = doc.headings[j][0]
+        head = doc.headings[j]
+        if head:
+            level = head[0]
             break
     if level is None:
         return 0
@@ -142,6 +143,7 @@ def _heading_sequences(doc: Doc) -> list[Finding]:
         for deeper in [lv for lv in last if lv > level]:
             del last[deeper]  # a new parent heading starts its children's numbering afresh
         prev = last.get(level, 0)
+        msg: str | None
         if n == 1 and prev:
             msg = f"标题序号在“{cn_word(prev)}”之后又从“一”开始，请检查是否漏了上一级标题或应接着编号"
         else:

@@ -33,7 +33,7 @@ def check_overlap(doc: Doc, indexes: list[FingerprintIndex]) -> list[Finding]:
             if results[0] is None:
                 continue  # too short to say anything about copying
             total += 1
-            hits = sorted({src for r in results for src in r})
+            hits = sorted({src for r in results if r is not None for src in r})  # none is None here
             found += bool(hits)
             for src in hits:
                 per_source[src] = per_source.get(src, 0) + 1

@@ -224,7 +224,7 @@ def _judge(doc: Doc, found, answer: list[str], where: str, fix: str) -> list[Fin
 
 def _deployment(doc: Doc, after: int) -> list[int]:
     """Lines of the deployment part: from the first 一、 heading after line ``after`` to the end."""
-    start = next((i for i in range(after + 1, len(doc.lines)) if doc.headings[i] and doc.headings[i][0] == 1), None)
+    start = next((i for i in range(after + 1, len(doc.lines)) if (h := doc.headings[i]) and h[0] == 1), None)
     return [] if start is None else list(range(start, len(doc.lines)))
 
 
@@ -232,7 +232,7 @@ def _placed(doc: Doc, line: int) -> bool:
     """Whether the problems paragraph at ``line`` is the speech's: in its opening, in its first section, or
     in a section on problems (二、正视问题……); a list of problems deep in the deployment is answered
     where it stands, not in the sections after it."""
-    sections = [i for i in range(doc.body_start, line) if doc.headings[i] and doc.headings[i][0] == 1]
+    sections = [i for i in range(doc.body_start, line) if (h := doc.headings[i]) and h[0] == 1]
     return len(sections) <= 1 or bool(_PROBLEM_HEADING.search(doc.lines[sections[-1]]))
 
 

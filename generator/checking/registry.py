@@ -12,7 +12,7 @@ into the draft's lines (title = 1); 0 means the whole draft.
 
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from generator.checking.base import SEVERITIES, Doc, Finding, heading_of, headings_of
 from generator.checking.length import check_length

@@ -52,7 +52,8 @@ def check_backbone(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
     head = " ".join(doc.lines[:max(doc.body_start, 1)])
     if "书记" not in head and not meeting_type:
         return []  # whose speech it is is not known: no claim about what a 书记 must say
-    opening, sections = [], False
+    opening: list[str] = []
+    sections = False
     for i, line in doc.body():
         if doc.headings[i]:
             sections = True
@@ -86,7 +87,7 @@ _LEVEL_NAME = {"镇": "镇", "乡": "乡", "街道": "街道", "县": "县", "�
 def check_level_voice(doc: Doc, level: str | None = None) -> list[Finding]:
     level = level_of(doc, level)
     rx = OTHER_LEVEL.get(level or "")
-    if not rx:
+    if not level or not rx:
         return []
     pattern = re.compile(rx)
     out = []
@@ -108,8 +109,7 @@ _PLACE_POST = re.compile(r"(?:镇|乡|街道|县|区|市)(?:党委|党工委)(?:
 NAME_MIN = 3
 #: Compound surnames, kept whole: 欧阳明辉 is 明辉同志 to his face, not 阳明辉同志 or 欧阳明辉同志.
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 轩辕 司空 西门 南宫 独孤 端木 "
-    "澹台 申屠 太史 呼延 闻人 万俟 百里 东郭 赫连 钟离 濮阳 淳于 单于 左丘".split())
+    ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "司空", "西门", "南宫", "独孤", "端木", "澹台", "申屠", "太史", "呼延", "闻人", "万俟", "百里", "东郭", "赫连", "钟离", "濮阳", "淳于", "单于", "左丘"])
 
 
 def short_name(name: str) -> str:
@@ -122,7 +122,7 @@ def short_name(name: str) -> str:
 
 def reporter_parts(doc: Doc):
     """(heading line, name, post, [body lines]) of each part of a 点评 headed （一）XX同志（post）."""
-    parts = []
+    parts: list[tuple[int | None, str, str, list[int]]] = []
     for i, line in doc.body():
         m = _PERSON_HEAD.match(line)
         if m and doc.headings[i]:
@@ -139,7 +139,7 @@ def check_address(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
     if not is_dianping(doc, meeting_type):
         return []
     out = []
-    for head, name, post, body in reporter_parts(doc):
+    for _head, name, post, body in reporter_parts(doc):
         for i in body:
             line = doc.lines[i]
             m = _WHOLE.search(line)

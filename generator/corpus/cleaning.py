@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.zh import CJK, GLOSS_RE, _t2s, to_simplified  # noqa: F401  (to_simplified: the reader's API)
+from generator.zh import CJK, GLOSS_RE, _t2s, to_simplified
 
 # Characters that make an ASCII punctuation mark "Chinese context": ideographs, CJK punctuation, quotes.
 _CJKISH = CJK + "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2026\u2014"

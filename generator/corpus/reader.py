@@ -6,7 +6,8 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from generator.zh import CJK, GLOSS_RE
 from generator.corpus.cleaning import (clean_line, clean_lines, is_clutter, normalize_text, simplified_keys,
@@ -15,6 +16,8 @@ from generator.errors import InputError
 from generator.loader import read_bytes
 from generator.corpus.structure import (heading_level, is_salutation, role_of, split_runin_heading, split_subpoints, split_title, title_like)
 from generator.corpus.wraps import BODY_MARK_RE, continues, glue, rejoin_wraps, wrap_width
+
+_Item = TypeVar("_Item")
 
 ROLES = ("opening", "evaluation", "achievements", "problems", "situation", "transition", "section",
          "point", "closing", "adjourn", "agenda", "salutation", "other")
@@ -111,7 +114,7 @@ def _keys(texts: list[str]) -> list[str]:
     return simplified_keys([_KEY_DROP_RE.sub("", t) for t in texts])
 
 
-def _dedupe(items: list[tuple[int, str]], keys: list[str], title_key: str) -> tuple[list, list[str]]:
+def _dedupe(items: list[_Item], keys: list[str], title_key: str) -> tuple[list[_Item], list[str]]:
     """Paragraphs a scraper repeated kept once, in first-occurrence order, with their keys.
 
     Long paragraphs are dropped when seen before (or equal to the title). A short one (各位代表！,

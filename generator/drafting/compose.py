@@ -20,7 +20,7 @@ from generator.drafting.chooser import Pools
 from generator.drafting.plan import LADDER, THIN, Plan
 from generator.drafting.sandbox import render_bounded
 from generator.drafting.template_errors import explain
-from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context
+from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context, unseal
 
 EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
 _LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
@@ -32,7 +32,7 @@ _KINDS = {"salutation": ("salutation", None), "p": ("paragraph", None),
 def _parse(output: str, template_name: str) -> tuple[str, tuple[str, ...], tuple[Block, ...]]:
     title, byline, blocks = "", [], []
     default_source = f"template:{template_name}"
-    for n, raw in enumerate(output.splitlines(), 1):
+    for raw in output.splitlines():
         line = raw.strip()
         if not line:
             continue
@@ -91,16 +91,17 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
     for m in MARK_RE.finditer(body):
         if m.start() > pos:
             spans.append(Span(body[pos:m.start()], default_source))
-        source, emphasis = m.group(1), False
-        if source.startswith("!"):
-            source, emphasis = source[1:], True
-        spans.append(Span(m.group(2), source, emphasis))
+        field, emphasis = m.group(1), False
+        if field.startswith("!"):
+            field, emphasis = field[1:], True
+        # a mark the API did not make (written by a template or hidden in a text) is template text
+        spans.append(Span(m.group(2), unseal(field) or default_source, emphasis))
         pos = m.end()
     if pos < len(body):
         spans.append(Span(body[pos:], default_source))
     merged: list[Span] = []
     for s in spans:
-        s = Span(s.text.replace("\x01", "").replace("\x02", "").replace("\x03", ""), s.source, s.emphasis)
+        s = Span(re.sub("[\x01-\x03\x1f]", "", s.text), s.source, s.emphasis)
         if merged and merged[-1].source == s.source and merged[-1].emphasis == s.emphasis:
             merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis)
         elif s.text:

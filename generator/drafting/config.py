@@ -61,7 +61,7 @@ class Config:
     def __repr__(self) -> str:
         return f"Config({self._values!r})"
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         values = {**self._values, **{k: v for k, v in changes.items() if k in BY_NAME}}
         extra = {**self.extra, **{k: v for k, v in changes.items() if k not in BY_NAME}}
         new = Config(values, source=self.source, lines=self.lines, points_given=self.points_given, extra=extra)
@@ -152,8 +152,8 @@ def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Co
     points = _points(c, data)
     values["points"] = points or DEFAULT_POINTS
     values["reporters"] = _reporters(c, data.get("reporters"))
-    for k in ("speaker", "date", "title", "meeting"):
-        values[k] = values.get(k) or None
+    for field in ("speaker", "date", "title", "meeting"):
+        values[field] = values.get(field) or None
     if c.problems:
         raise ConfigError(c.problems, source)
     extra = {k.name: values.pop(k.name) for k in extra_keys}

@@ -108,7 +108,7 @@ class PackEnvironment(SandboxedEnvironment):
             self.budget.tick("iterations")
             yield value
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+    def call(__self, __context, __obj, *args, **kwargs):
         __self.budget.tick()
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -118,9 +118,9 @@ class PackEnvironment(SandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_VALUE:
                     raise BudgetExceeded(f"模板里的乘法会生成超过 {MAX_VALUE} 字的内容，已停止")
-        if operator == "**" and isinstance(left, int) and isinstance(right, int):
-            if abs(left) > 1 and right * max(1, abs(left).bit_length()) > MAX_VALUE:
-                raise BudgetExceeded("模板里的乘方结果过大，已停止")
+        if (operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+                and right * max(1, abs(left).bit_length()) > MAX_VALUE):
+            raise BudgetExceeded("模板里的乘方结果过大，已停止")
         return super().call_binop(context, operator, left, right)
 
 

@@ -12,7 +12,8 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Protocol
+from collections.abc import Callable
 
 #: level → (scope, committee, our): 区 → 全区, 区委, 我区
 LEVEL_WORDS = {
@@ -92,11 +93,10 @@ REPORTER_FIELDS = {"name": "姓名", "post": "职务", "highlights": "工作亮�
                    "problems": "存在问题（原文照用，逐条写）"}
 
 
-class Problems:
+class Problems(Protocol):
     """Where validators report: ``add(key, message)`` (a key path such as ``reporters[0].name``)."""
 
-    def add(self, key: str, message: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def add(self, key: str, message: str) -> None: ...  # pragma: no cover - interface
 
 
 # ---------------------------------------------------------------- value readers
@@ -177,14 +177,14 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 def read_date(c: Problems, data: dict, key: str) -> str | None:
     v = data.get(key)
-    if isinstance(v, str) and _ISO_DATE.match(v.strip()):
-        y, m, d = map(int, _ISO_DATE.match(v.strip()).groups())  # type: ignore[union-attr]  # matched above
+    if isinstance(v, str) and (iso := _ISO_DATE.match(v.strip())):
+        y, m, d = map(int, iso.groups())
         try:
-            v = datetime.date(y, m, d)
+            day = datetime.date(y, m, d)
         except ValueError:
             c.add(key, f"日期不存在：{v.strip()}")
             return None
-        return text(v)
+        return text(day)
     return _read_text(c, data, key, MAX_NAME)
 
 

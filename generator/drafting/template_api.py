@@ -6,6 +6,9 @@ composer parses them back out, so every sentence of a draft says where it came f
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import random
 import re
 
@@ -21,9 +24,25 @@ from generator.zh import cn, count_word, enumerator
 MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
 
 
+#: Seals a mark's source, so that provenance comes only from the API: a template (or a text) that writes
+#: the mark characters itself cannot forge a source for ``--sources``. The key never leaves the process
+#: and the seal never reaches the draft, so output stays byte-identical from run to run.
+_KEY = os.urandom(16)
+
+
+def seal(source: str) -> str:
+    return hmac.new(_KEY, source.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+
+
+def unseal(field: str) -> str | None:
+    """The source of a mark's source field (``source\x1fseal``), or None when the seal does not match."""
+    source, sep, tag = field.partition("\x1f")
+    return source if sep and hmac.compare_digest(tag, seal(source)) else None
+
+
 def mark(text: str, source: str, emphasis: bool = False) -> str:
     """Wrap ``text`` with its provenance; ``emphasis`` flags a sub-point's lead sentence."""
-    return f"\x01{'!' if emphasis else ''}{source}\x02{text}\x03" if text else ""
+    return f"\x01{'!' if emphasis else ''}{source}\x1f{seal(source)}\x02{text}\x03" if text else ""
 
 
 PATTERN_MAX = 200  # characters of an avoid/match pattern

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from generator.mining.segment import tag, tokens
 from generator.corpus import find_placeholders
@@ -28,7 +28,7 @@ class Context:
     year: int | None
 
     @classmethod
-    def of(cls, speech) -> "Context":
+    def of(cls, speech) -> Context:
         head = speech.title + "".join(p.text for p in speech.paragraphs[:40])
         counts = {lv: head.count(f"全{lv}") + head.count(f"我{lv}") + 3 * speech.title.count(f"{lv}委书记")
                   for lv in _LEVELS}
@@ -52,10 +52,10 @@ def generalise(text: str, ctx: Context, count_slot: bool = False) -> str | None:
             text = text[:start] + "{n}" + text[end:]
         else:
             text = text[:start] + "{name}" + text[end:]
-    text = _generalise_years(text, ctx)
-    if text is None:
+    with_years = _generalise_years(text, ctx)
+    if with_years is None:
         return None
-    text = _NUMBER_RE.sub("{n}", text)
+    text = _NUMBER_RE.sub("{n}", with_years)
     text = _generalise_places(text)
     if ctx.level:
         scope_re, our, committee_re = _level_res(ctx.level)
@@ -72,7 +72,7 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?(?!\d*周年)(?=\D|$)")
 _COUNT_RE = re.compile(r"([讲谈提])[一二三四五六七八九十]{1,2}((?:点|个方面的?)意见)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _level_res(lv: str) -> tuple[re.Pattern, str, re.Pattern]:
     """全区 → {scope}, 我区 → {our}, 区委 → {committee} for a jurisdiction level (compiled once)."""
     committee = "镇党委" if lv == "镇" else "乡党委" if lv == "乡" else f"{lv}委"

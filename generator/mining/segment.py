@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
+from functools import cache
 
 from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def _jieba():
     import jieba
 
@@ -75,7 +75,7 @@ def _set_phrase(word: str, t: str | None) -> bool:
     return t == "l" and len(word) == 4 and word[0] == word[2]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _idiom_words() -> frozenset[str]:
     jieba, table = _jieba()
     words = {w: t for w, t in table.items() if t in ("i", "l")}
@@ -83,7 +83,7 @@ def _idiom_words() -> frozenset[str]:
     return frozenset(w for w, t in words.items() if t in ("i", "l") and 4 <= len(w) <= 8 and _set_phrase(w, t))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _idiom_heads() -> frozenset[str]:
     return frozenset(w[:4] for w in _idiom_words())
 
@@ -119,7 +119,7 @@ def idioms(sentence: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon_re() -> re.Pattern:
     # The lexicon is read as plain YAML, not through the phrasebank loader: segmenting needs only its texts.
     items = load_yaml(phrasebank_dir() / "curated" / "lexicon.yaml", what="词表").seq()

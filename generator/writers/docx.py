@@ -204,6 +204,7 @@ def _build(draft: Draft, st: Style):
         if block.kind == "salutation":
             para, font = doc.add_paragraph(style=by_id[SALUTATION_ID]), st.body_font
         elif block.kind == "heading":
+            assert block.level is not None  # Block guarantees headings carry a level
             level = min(max(block.level, 1), 4)
             para = doc.add_paragraph(style=by_id[HEADING_IDS[level - 1]])
             font = st.heading_font(level)

@@ -14,6 +14,7 @@ def to_markdown(draft: Draft) -> str:
         out += [line, ""]
     for block in draft.blocks:
         if block.kind == "heading":
+            assert block.level is not None  # Block guarantees headings carry a level
             out.append(f"{_MD_HEADING[block.level]} {block.text}")
         else:
             out.append("".join(f"**{s.text}**" if s.emphasis else s.text for s in _merge_emphasis(block.spans)))

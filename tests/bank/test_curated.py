@@ -228,7 +228,7 @@ def test_eras_agree_with_era_rules(entries):
 
 
 def test_punctuation_and_shape(entries):
-    for stem, e in _all(entries):
+    for _stem, e in _all(entries):
         text, cat = e["text"], e["category"]
         if cat in HEADS:
             assert text[-1] not in END_PUNCT, f"{e['id']}: a head ends without punctuation"

@@ -16,7 +16,7 @@ from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
 from generator.resources import phrasebank_dir
 
-CANONICAL = ("政治建设 思想建设 组织建设 队伍建设 作风建设 纪律建设 责任落实 基层治理 党员教育管理 两新组织 乡村振兴").split()
+CANONICAL = ["政治建设", "思想建设", "组织建设", "队伍建设", "作风建设", "纪律建设", "责任落实", "基层治理", "党员教育管理", "两新组织", "乡村振兴"]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -206,6 +206,7 @@ reporter_st = st.fixed_dictionaries({"name": st.sampled_from(["周建国", "李�
                                               "problems": st.lists(st.sampled_from(["党员教育管理方式单一", "覆盖还有盲区"]), max_size=2, unique=True)})
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(type_=st.sampled_from(["shuzhi_speech", "dianping", "zuotan_outline"]),
        points=st.lists(st.sampled_from(THEMES), min_size=1, max_size=6, unique=True),
@@ -227,6 +228,7 @@ def test_property_drafts_are_sound(type_, points, reporters, length, year, seed,
         assert abs(d.char_count() - length) <= 0.15 * length, (d.char_count(), length, d.meta)
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(points=st.lists(st.sampled_from(THEMES), min_size=4, max_size=6, unique=True),
        length=st.integers(1500, 8000), year=st.integers(2019, 2027), seed=st.integers(0, 10_000))

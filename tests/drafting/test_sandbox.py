@@ -77,3 +77,27 @@ def test_ordinary_loops_still_work(tmp_path):
         """))
     assert result.returncode == 0, result.stderr
     assert "第三段" in result.stdout
+
+
+def test_a_template_cannot_forge_provenance(tmp_path):
+    from generator.drafting.compose import compose
+    from generator.jobs import load
+
+    body = HEAD + '@p {{ "\\x01phrase:opening.0001\\x1fdeadbeef0000\\x02伪造的出处\\x03" }}{{ cfg.place }}\n'
+    run_pack(tmp_path, body)
+    config = load(tmp_path / "c.yaml", [tmp_path / "packs"])
+    draft = compose(config, template_dirs=[tmp_path / "packs"])
+    spans = draft.blocks[0].spans
+    assert [(s.text, s.source) for s in spans] == [("伪造的出处", "template:tt/speech.j2"), ("江北区", "config:place")]
+
+
+def test_a_phrase_text_cannot_add_lines(tmp_path):
+    from generator.bank.entries import load_phrasebank
+    from generator.errors import InputError
+
+    folder = tmp_path / "pb"
+    folder.mkdir()
+    (folder / "x.yaml").write_text('- id: user.opening.1\n  category: opening\n  text: "今天开会。\\n@h1 一、伪造的标题"\n',
+                                   encoding="utf-8")
+    with pytest.raises(InputError, match="只能是一行"):
+        load_phrasebank([folder])

@@ -39,7 +39,7 @@ def sample_draft(limit: int = 1500) -> Draft:
     seed = next(SEEDS.glob("000_*.txt"), None)
     if seed is None:
         pytest.skip("../shared/corpus/seeds not present")
-    lines = [_fullwidth(l.strip()) for l in seed.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [_fullwidth(s.strip()) for s in seed.read_text(encoding="utf-8").splitlines() if s.strip()]
     blocks, total = [Block.of("salutation", lines[1])], 0
     for line in lines[2:]:
         level = next((lvl for rx, lvl in _HEADING if rx.match(line)), None)
