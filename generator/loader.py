@@ -387,6 +387,7 @@ class Collector:
         self.path, self.lines = path, lines
         self.problems: list[SpeechgenError] = []
         self.source = text.splitlines()
+        self.key_lines: dict = {}  # top-level keys as YAML reads them (null → None) → their line
 
     def line_of(self, key: str) -> int | None:
         probe = key
@@ -394,8 +395,8 @@ class Collector:
             probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe) if re.search(r"[.\[]", probe) else ""
         return self.lines.get(probe)
 
-    def add(self, key: str, message: str) -> None:
-        line = self.line_of(key)
+    def add(self, key: str, message: str, line: int | None = None) -> None:
+        line = line or self.line_of(key)
         src = self.source[line - 1] if line and line <= len(self.source) else None
         self.problems.append(SpeechgenError(message, line=line, key=key, source_line=src))
 

@@ -76,14 +76,39 @@ def md_lines(text: str) -> list[str]:
     return text_lines("\n".join(out))
 
 
+#: A .docx is a zip of a few XML parts: far below these, whatever the speech's length.
+DOCX_UNPACKED_MAX = 200 * 1024 * 1024
+DOCX_RATIO_MAX = 200  # unpacked / packed: a zip bomb packs a thousand times or more
+
+
+def _vet_docx(p: Path) -> None:
+    """Refuse a zip bomb before python-docx unpacks it: total unpacked size and compression ratio."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError("这不是有效的 Word 文件（.docx 应为 zip 压缩包）", path=p) from None
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > DOCX_UNPACKED_MAX or (unpacked > 10 * 1024 * 1024 and unpacked / packed > DOCX_RATIO_MAX):
+        raise InputError("这不是有效的 Word 文件（解压后过大，可能是“压缩炸弹”），不会打开", path=p)
+
+
 def _docx_lines(p: Path) -> list[str]:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    _vet_docx(p)
     try:
         document = docx.Document(str(p))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InputError("无法打开 Word 文档（文件损坏或不是 .docx 格式）", path=p) from None
+        paragraphs = [par.text for par in document.paragraphs]
+    except (etree.LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError):
+        # python-docx raises these for a broken package, malformed XML or a refused entity (DOCTYPE)
+        raise InputError("这不是有效的 Word 文件（文件损坏或不是 .docx 格式）", path=p) from None
+    except Exception as exc:  # any other failure inside python-docx is a broken file too
+        if "docx" not in type(exc).__module__:
+            raise
+        raise InputError("这不是有效的 Word 文件（文件损坏或不是 .docx 格式）", path=p) from None
     # Body paragraphs only: headers and footers hold page numbers, not the speech. A manual line
     # break inside a paragraph (a long title set on two lines) does not start a new paragraph.
-    return text_lines("\n".join(re.sub(r"\s*\n\s*", "", par.text) for par in document.paragraphs))
+    return text_lines("\n".join(re.sub(r"\s*\n\s*", "", text) for text in paragraphs))

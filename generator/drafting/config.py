@@ -114,9 +114,28 @@ def parse_config(text_: str, source: str = "<config>", *, type_resolver=None, ke
     for key, first, second in dupes:
         c.problems.append(SpeechgenError(f"与第{first}行重复；同一个键只能写一次", line=second, key=key,
                                          source_line=c.source[second - 1]))
+    c.key_lines = _key_lines(node)
     config = _build(c, data, source, type_resolver, keys_for)
     config.notes = tuple(notes)
     return config
+
+
+def _key_lines(node) -> dict:
+    """Line of each top-level key as YAML reads it (``null:`` is the key None, ``1:`` the key 1)."""
+    import yaml
+
+    out: dict = {}
+    for key_node, _ in getattr(node, "value", ()):
+        raw = key_node.value
+        try:
+            key = yaml.safe_load(raw) if isinstance(raw, str) and not key_node.style else raw
+        except yaml.YAMLError:
+            key = raw
+        try:
+            out.setdefault(key, key_node.start_mark.line + 1)
+        except TypeError:  # an unhashable key (a list) is reported without its line
+            pass
+    return out
 
 
 def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Config:
@@ -127,7 +146,7 @@ def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Co
         if not isinstance(key, str) or key not in known:
             near = difflib.get_close_matches(str(key), known, n=1)
             hint = f"，是否想写 {near[0]}？" if near else f"；可用的键：{'、'.join(known)}"
-            c.add(str(key), f"未知的配置项{hint}")
+            c.add(str(key), f"未知的配置项{hint}", c.key_lines.get(key) if _hashable(key) else None)
     for k in KEYS:
         if k.required and data.get(k.name) in (None, ""):
             c.problems.append(SpeechgenError(f"缺少必填项（{k.label}）", key=k.name))
@@ -158,6 +177,14 @@ def _build(c: Collector, data: dict, source: str, type_resolver, keys_for) -> Co
         raise ConfigError(c.problems, source)
     extra = {k.name: values.pop(k.name) for k in extra_keys}
     return Config(values, source=source, lines=c.lines, points_given=bool(points), extra=extra)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _type(c: Collector, data: dict, type_resolver) -> str | None:

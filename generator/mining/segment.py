@@ -14,10 +14,29 @@ from generator.resources import phrasebank_dir
 def _jieba():
     import jieba
 
-    jieba.setLogLevel(logging.ERROR)  # no "Building prefix dict" chatter on stderr
+    jieba.setLogLevel(logging.CRITICAL)  # no chatter, nor a traceback when its cache cannot be written
+    jieba.dt.tmp_dir = _cache_dir()  # jieba's dictionary cache, where the user can write
     jieba.initialize()
     jieba.load_userdict(str(phrasebank_dir() / "curated" / "userdict.txt"))
     return jieba, _tag_table(jieba)
+
+
+def _cache_dir() -> str | None:
+    """A folder for jieba's cache the user can write: $XDG_CACHE_HOME/speechgen, ~/.cache/speechgen, or the
+    system's temporary folder (None: jieba's own default)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    for folder in (Path(base) / "speechgen", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder):
+                return str(folder)
+        except OSError:
+            continue
+    return None
 
 
 def _tag_table(jieba) -> dict[str, str]:

@@ -80,3 +80,45 @@ def test_hard_wrapped_text_is_read_as_paragraphs():
     assert text_lines("\n".join(LINES)) == LINES  # one paragraph a line: nothing joined
     seed = read_draft(seed_file("004"))
     assert seed[0] == "区委书记在2025年全区基层党建工作述职评议会上的点评" and len(seed) < 30
+
+
+def _docx_with(tmp_path, name: str, document_xml: bytes, pad: int = 0):
+    import io
+    import zipfile
+
+    from conftest import EXAMPLES
+    from generator.jobs import load, serialize
+    from generator.drafting.compose import compose
+
+    good = serialize(compose(load(EXAMPLES / "zuotan_outline.yaml")), ".docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = document_xml if info.filename == "word/document.xml" else src.read(info)
+            dst.writestr(info.filename, data)
+        if pad:
+            dst.writestr("word/padding.bin", b"\0" * pad)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("xml", [
+    b"<w:document><w:body><w:p>",  # malformed
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><d>&c;&c;&c;</d>',  # entity expansion
+])
+def test_broken_docx_is_not_a_word_file(tmp_path, xml):
+    with pytest.raises(InputError, match="这不是有效的 Word 文件"):
+        read_draft(_docx_with(tmp_path, "bad.docx", xml))
+
+
+def test_zip_bomb_docx_is_refused_before_unpacking(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<a/>")
+        z.writestr("word/bomb.bin", b"\0" * (300 * 1024 * 1024))
+    with pytest.raises(InputError, match="压缩炸弹"):
+        read_draft(path)

@@ -202,3 +202,9 @@ def test_traditional_values_are_used_simplified_and_said():
     assert (c.place, c.level, c.points) == ("云溪区", "区", ("政治建设", "组织建设"))
     assert any("繁体" in n for n in c.notes)
     assert parse(MINIMAL).notes == ()
+
+
+def test_a_null_key_is_reported_at_its_own_line():
+    with pytest.raises(ConfigError) as exc:
+        parse(MINIMAL + "null: 3\n")
+    assert "第5行 None: 未知的配置项" in exc.value.format()
