@@ -26,9 +26,12 @@ ERRNO_ZH = {getattr(errno, name): text for name, text in _ERRNO_NAMES_ZH.items()
 
 def os_reason(exc: OSError) -> str:
     """An OS error's cause in Chinese (the C library's strerror is English)."""
-    if exc.errno in ERRNO_ZH:
-        return ERRNO_ZH[exc.errno]
-    return f"系统错误（{errno.errorcode[exc.errno]}）" if exc.errno in errno.errorcode else "系统错误"
+    code = exc.errno
+    if code is None:
+        return "系统错误"
+    if code in ERRNO_ZH:
+        return ERRNO_ZH[code]
+    return f"系统错误（{errno.errorcode[code]}）" if code in errno.errorcode else "系统错误"
 
 
 def _not_regular(p: Path) -> str | None:

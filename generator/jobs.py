@@ -77,7 +77,8 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         if (folder.exists() and not folder.is_dir()) or folder.suffix.lower() in FORMATS:
             raise InputError("--each 的输出应为文件夹（每位述职人一份 .docx）", path=folder)
         fmt = ".docx"
-        jobs = [(folder / f"{i + 1:02d}_{_safe_name(r.name)}{fmt}", [i]) for i, r in enumerate(config.reporters)]
+        jobs: list[tuple[Path | None, list[int] | None]] = [
+            (folder / f"{i + 1:02d}_{_safe_name(r.name)}{fmt}", [i]) for i, r in enumerate(config.reporters)]
     else:
         fmt = ".txt" if to_stdout else Path(out).suffix.lower()
         if fmt not in FORMATS:

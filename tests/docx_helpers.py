@@ -6,7 +6,9 @@ attribute is resolved on its own (a style may give w:spacing/@line while the par
 @before). A theme font attribute at a level beats the explicit font at that level, as in Word, and
 is reported as ``"theme:<name>"`` so a test fails on it.
 
-``assert_gbt9704(data, draft, style)`` bundles the checks every rendered example must pass.
+``assert_gbt9704(data, draft, style)`` bundles the checks every rendered example must pass, among
+them ``assert_fonts_in_styles``: formatting lives in the styles, every style sets its East Asian font
+and a run sets no font of its own.
 """
 
 from __future__ import annotations
@@ -188,6 +190,37 @@ def expected_font(role: str, st: Style) -> tuple[str, float]:
             "salutation": (st.body_font, st.body_size), "body": (st.body_font, st.body_size)}[role]
 
 
+#: The styles the writer formats: each sets all four font slots itself.
+OUR_STYLES = ("Normal", TITLE_ID, BYLINE_ID, SALUTATION_ID, *HEADING_IDS, "Footer")
+_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
+
+
+def assert_fonts_in_styles(doc) -> None:
+    """Every style we format sets w:eastAsia (and the other slots) itself, no theme attribute anywhere
+    and no run sets a font or size: so a style changed in Word changes all of its text."""
+    styles = _styles(doc)
+    for sid in OUR_STYLES:
+        rpr = styles[sid].find(qn("w:rPr"))
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        assert fonts is not None and all(fonts.get(qn(f"w:{a}")) for a in _SLOTS), sid
+        assert rpr.find(qn("w:sz")) is not None, sid
+    for el in doc.styles.element.iter(qn("w:rFonts")):
+        assert not any(el.get(qn(f"w:{t}")) for t in _THEME_OF.values()), el.attrib
+    # every paragraph and character style resolves, through basedOn and docDefaults, to a real font
+    for sid, el in styles.items():
+        kind = el.get(qn("w:type"))
+        if kind not in ("paragraph", "character"):
+            continue
+        levels = [s.find(qn("w:rPr")) for s in _chain(doc, sid, kind)] + [_defaults(doc, "rPr")]
+        assert _lookup(levels, "w:rFonts", "w:eastAsia"), sid
+    parts = [doc.element.body, *(f._element for s in doc.sections for f in (s.footer, s.even_page_footer))]
+    for part in parts:
+        for r in part.iter(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            if rpr is not None:
+                assert rpr.find(qn("w:rFonts")) is None and rpr.find(qn("w:sz")) is None, "".join(r.itertext())
+
+
 def assert_gbt9704(data: bytes, draft=None, style: Style | None = None) -> None:
     """Assert page, grid, fonts, spacing, indents, footer and highlights of a rendered draft."""
     st = style or Style()
@@ -203,6 +236,7 @@ def assert_gbt9704(data: bytes, draft=None, style: Style | None = None) -> None:
     assert int(grid.get(qn("w:linePitch"))) == line_pitch_twips(st)
     assert int(grid.get(qn("w:charSpace"))) == char_space(st)
     assert theme_font_attrs(data) == []
+    assert_fonts_in_styles(doc)
     for para in doc.paragraphs:
         role = role_of(para)
         pp = effective_paragraph(doc, para)

@@ -137,7 +137,9 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
                 data = read_bytes(root / name, "phrasebank", empty_ok=True)
             except InputError as err:
                 raise refuse(root, f"{name} 无法读取（{err.message}）") from None
-            if hashlib.sha256(data).hexdigest() != digest:
+            # A checkout that turned LF into CRLF (git's autocrlf on Windows) has the same content.
+            lf = data.replace(b"\r\n", b"\n")
+            if digest not in (hashlib.sha256(data).hexdigest(), hashlib.sha256(lf).hexdigest()):
                 raise refuse(root, f"{name} 与 {manifest_name} 记录的不符")
         for path in entry_files(folder):
             if path.parent == root and path.name not in listed:

@@ -12,7 +12,8 @@ from generator.zh import parse_cn
 
 #: A plural announced before a colon: 几项工作, 一些好的做法, 大量工作, 多项举措 …
 _VAGUE = re.compile(r"(?:几项|几个|几点|一些|大量|多项|诸多|不少|若干|以下几)[^，。；：:]{0,12}[：:]")
-_COUNTED = re.compile(r"(?:以下|如下|从|有|抓好|做好|突出)?([一二两三四五六七八九十]|\d)(?:个方面|点|项|条|件事)[^，。；：:]{0,10}[：:]")
+# (?<!第): 第四条 is an article of a law ("宪法第四条又规定：…", gwr 1955), not a count of items.
+_COUNTED = re.compile(r"(?:以下|如下|从|有|抓好|做好|突出)?(?<![第\d])([一二两三四五六七八九十]|\d)(?:个方面|点|项|条|件事)[^，。；：:]{0,10}[：:]")
 
 
 def _items_after_colon(text: str) -> int:

@@ -56,6 +56,14 @@ def _drop_stdout(stream) -> None:
         pass
 
 
+def _from_echo(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while click.echo printed: the output stream, not an input, failed."""
+    import traceback
+
+    return any(frame.f_code.co_name == "echo" and "click" in frame.f_code.co_filename
+               for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
 def ignore_file_size_signal() -> None:
     """Let a write over the file-size limit (``ulimit -f``) fail with EFBIG, reported as such, instead
     of SIGXFSZ killing the process with nothing said."""
@@ -122,6 +130,12 @@ class Group(click.Group):
         except BrokenPipeError:
             sys.exit(0)
         except Exception as exc:  # last resort: keep the promise of no traceback
+            if isinstance(exc, OSError) and _from_echo(exc):  # e.g. `speechgen phrases > /dev/full`
+                from generator.atomic import os_reason
+
+                _drop_stdout(sys.stdout)
+                click.echo(f"错误：无法写入标准输出：{os_reason(exc)}", err=True)
+                sys.exit(2)
             click.echo(f"错误：内部错误（{type(exc).__name__}: {exc}）。请把命令和输入文件一并报告给维护者。",
                        err=True)
             sys.exit(70)

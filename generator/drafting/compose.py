@@ -138,6 +138,7 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
         raise InputError(f"模板运行出错：{_runtime_zh(exc)}", path=f"{pack.dir / template}", line=line) from None
     title, byline, blocks = _parse(output, f"{pack.id}/{template}")
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
+            "speaker": config.speaker, "date": config.date,  # the .docx's author and creation date
             "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used,
             "notes": list(api.notes)}
     return Draft(title=title, byline=byline, blocks=blocks, meta=meta)

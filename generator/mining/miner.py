@@ -74,7 +74,7 @@ def merge(candidates) -> list[Entry]:
 
 
 def _digest(category: str, text: str) -> str:
-    return hashlib.sha1(f"{category}\0{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{category}\0{text}".encode()).hexdigest()
 
 
 def _source_key(source: str) -> tuple[str, int]:
@@ -153,11 +153,11 @@ def mine(paths, out_dir, *, jobs: int = 1, progress: bool = False, force: bool =
             atomic_write(tmp / name, data, force=True)
         index_path = build_index(prints).save(tmp)
         written[index_path.name] = index_path.read_bytes()
-        manifest = {"format": MANIFEST_FORMAT, "sources": sorted(n for n, _ in prints),
-                    "files": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(written.items())}}
+        digests = {n: hashlib.sha256(d).hexdigest() for n, d in sorted(written.items())}
+        manifest = {"format": MANIFEST_FORMAT, "sources": sorted(n for n, _ in prints), "files": digests}
         atomic_write(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                      force=True)
-        _make_current(tmp, out, manifest["files"], ours)
+        _make_current(tmp, out, digests, ours)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.written = [out / name for name in written]
@@ -173,16 +173,23 @@ def _inside(path, folder: Path) -> bool:
 
 
 def _make_temp_folder(out: Path) -> Path:
-    """A fresh hidden folder beside ``out`` for the new set (leftovers of an interrupted run removed)."""
-    parent = out.parent if str(out.parent) else Path(".")
+    """A fresh hidden folder beside ``out`` for the new set (leftovers of an interrupted run removed).
+
+    When ``out`` is a mount point (another file system than its parent's), the folder goes inside it
+    instead, hidden, so that moving the new files in stays a rename."""
+    full = Path(os.path.abspath(out))
+    parent, prefix = full.parent, f".{full.name}{_TMP_INFIX}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        if out.is_dir():
+            if not os.access(out, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied", str(out))
+            if os.stat(out).st_dev != os.stat(parent).st_dev:
+                parent, prefix = full, _TMP_INFIX
         for old in parent.iterdir():
-            if old.name.startswith(f".{out.name}{_TMP_INFIX}") and old.is_dir() and not old.is_symlink():
+            if old.name.startswith(prefix) and old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old, ignore_errors=True)
-        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
-            raise PermissionError(13, "Permission denied", str(out))
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}{_TMP_INFIX}", dir=parent))
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     except OSError as exc:
         raise InputError(f"无法写入输出文件夹：{os_reason(exc)}", path=out) from None
 

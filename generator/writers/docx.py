@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 
 from generator.document import PLACEHOLDER_RE, Draft
 from generator.writers.docx_styles import (BYLINE_ID, HEADING_IDS, SALUTATION_ID, THEME_ATTR_RE, TITLE_ID,
-                                   apply_styles, font_table_xml, set_fonts, setup_section,
+                                   apply_styles, font_table_xml, setup_section,
                                    setup_settings, text_width_twips)
 from generator.writers.house_style import Style
 
@@ -98,8 +98,12 @@ def break_title(title: str, max_chars: int) -> list[str]:
     return [title[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-def _add_text(paragraph, text: str, font: str, st: Style, bold: bool = False) -> None:
-    """Add ``text`` as runs; each 〔待补…〕 placeholder is a run of its own, highlighted yellow."""
+def _add_text(paragraph, text: str, bold: bool = False) -> None:
+    """Add ``text`` as runs; each 〔待补…〕 placeholder is a run of its own, highlighted yellow.
+
+    Fonts and sizes come from the paragraph's style: a run carries only what differs from it (the
+    highlight, a bold lead sentence), so changing a style in Word changes all of its text.
+    """
     pos = 0
     pieces = []
     for m in PLACEHOLDER_RE.finditer(text):
@@ -110,16 +114,14 @@ def _add_text(paragraph, text: str, font: str, st: Style, bold: bool = False) ->
         if not piece:
             continue
         run = paragraph.add_run(piece)
-        set_fonts(run._r.get_or_add_rPr(), font, st.latin_font)
         if bold:
             run.font.bold = True
         if is_placeholder:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _field_run(paragraph, font: str, st: Style, kind: str, text: str = ""):
-    run = paragraph.add_run()
-    set_fonts(run._r.get_or_add_rPr(), font, st.latin_font)
+def _field_run(paragraph, kind: str, text: str = ""):
+    run = paragraph.add_run()  # its font is the Footer style's
     if kind == "instr":
         instr = OxmlElement("w:instrText")
         instr.set(qn("xml:space"), "preserve")
@@ -144,23 +146,33 @@ def _page_number(footer, st: Style, align) -> None:
         para.paragraph_format.right_indent = one_char
     elif align == WD_ALIGN_PARAGRAPH.LEFT:
         para.paragraph_format.left_indent = one_char
-    font = st.footer_font
-    _field_run(para, font, st, "text", "— ")
-    _field_run(para, font, st, "begin")
-    _field_run(para, font, st, "instr", " PAGE ")
-    _field_run(para, font, st, "separate")
-    _field_run(para, font, st, "text", "1")
-    _field_run(para, font, st, "end")
-    _field_run(para, font, st, "text", " —")
+    _field_run(para, "text", "— ")
+    _field_run(para, "begin")
+    _field_run(para, "instr", " PAGE ")
+    _field_run(para, "separate")
+    _field_run(para, "text", "1")
+    _field_run(para, "end")
+    _field_run(para, "text", " —")
+
+
+_DATE_RE = re.compile(r"\s*(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?\s*")
 
 
 def _core_date(meta: dict) -> dt.datetime:
-    """Created/modified stamp from the draft (its date or year), never from the clock."""
+    """Created/modified stamp from the draft (its date, else 1 January of its year), never from the clock."""
     value = meta.get("date")
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and (m := _DATE_RE.fullmatch(value)):  # the config's 2026年1月16日
+        try:
+            y, mo, d = (int(g) for g in m.groups())
+            day = dt.datetime(y, mo, d)
+        except ValueError:
+            day = None
+        if day is not None and 1980 <= day.year <= 9999:
+            return day
     year = meta.get("year")
     if isinstance(year, int) and 1980 <= year <= 9999:
         return dt.datetime(year, 1, 1)
@@ -192,26 +204,26 @@ def _build(draft: Draft, st: Style):
     max_chars = int(text_width_twips(st) / 20 // st.title_size)
     for i, line in enumerate(break_title(draft.title, max_chars)):
         if i:
-            brk = title_para.add_run()
-            set_fonts(brk._r.get_or_add_rPr(), st.title_font, st.latin_font)
-            brk.add_break(WD_BREAK.LINE)
-        _add_text(title_para, line, st.title_font, st)
+            title_para.add_run().add_break(WD_BREAK.LINE)
+        _add_text(title_para, line)
     for line in draft.byline:
-        _add_text(doc.add_paragraph(style=by_id[BYLINE_ID]), line, st.byline_font, st)
+        _add_text(doc.add_paragraph(style=by_id[BYLINE_ID]), line)
     if st.blank_after_title:
         doc.add_paragraph(style=by_id["Normal"])
     for block in draft.blocks:
         if block.kind == "salutation":
-            para, font = doc.add_paragraph(style=by_id[SALUTATION_ID]), st.body_font
+            para = doc.add_paragraph(style=by_id[SALUTATION_ID])
         elif block.kind == "heading":
             assert block.level is not None  # Block guarantees headings carry a level
             level = min(max(block.level, 1), 4)
             para = doc.add_paragraph(style=by_id[HEADING_IDS[level - 1]])
-            font = st.heading_font(level)
         else:
-            para, font = doc.add_paragraph(style=by_id["Normal"]), st.body_font
+            para = doc.add_paragraph(style=by_id["Normal"])
         for span in block.spans:
-            _add_text(para, span.text, font, st, bold=span.emphasis and st.emphasis_bold)
+            text = span.text
+            if block.kind == "heading":  # a line break inside a heading would be stranded by any edit
+                text = re.sub(r"\s*\n\s*", "", text)
+            _add_text(para, text, bold=span.emphasis and st.emphasis_bold)
 
     sect = doc.sections[0]
     if st.page_number == "outside":
@@ -223,11 +235,22 @@ def _build(draft: Draft, st: Style):
     core = doc.core_properties
     core.title = draft.title
     core.language = "zh-CN"
-    core.author = core.last_modified_by = "speechgen"
+    speaker = draft.meta.get("speaker")
+    core.author = core.last_modified_by = speaker if isinstance(speaker, str) else ""
     core.comments = core.subject = core.keywords = core.category = ""
     core.created = core.modified = _core_date(draft.meta)
     core.revision = 1
     return doc
+
+
+#: docProps/app.xml: who wrote the file, and no page or word counts we cannot know (python-docx's
+#: template says "Microsoft Macintosh Word", 1 page, 0 words); Word recounts them when it saves.
+APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           b"<Application>speechgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+           b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+           b"<HyperlinksChanged>false</HyperlinksChanged></Properties>")
 
 
 def _normalise_zip(data: bytes, st: Style) -> bytes:
@@ -243,6 +266,8 @@ def _normalise_zip(data: bytes, st: Style) -> bytes:
                 blob = THEME_ATTR_RE.sub(b"", blob)
             if name == "word/fontTable.xml":
                 blob = font_table_xml(blob, _fonts_used(st))
+            if name == "docProps/app.xml":
+                blob = APP_XML
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 
@@ -97,16 +98,19 @@ def set_snap_to_grid(ppr, on: bool) -> None:
     ppr.append(el)
 
 
-def set_no_hanging_punctuation(ppr) -> None:
-    """w:overflowPunct off: a comma that falls at a line end stays inside the text block.
+def set_overflow_punct(ppr) -> None:
+    """w:overflowPunct on (Word's own default for Chinese, 允许标点溢出边界), written out for LibreOffice.
 
-    With hanging punctuation LibreOffice draws a line-final ， past the right margin and then drops
-    it from the page (and the PDF); offices print to the margin, so keep every mark inside it.
+    LibreOffice's importer reads the value inverted: with ``0`` (or with the element absent) it turns
+    its hanging punctuation on, draws a ，or 。 that falls just past a full justified line in the
+    margin and leaves some of them off the page (and the PDF). With ``1`` every mark stays inside the
+    text block: 13 marks dropped and 50 hanging in 8 documents before, none after (bench/RESULTS.md,
+    "LibreOffice punctuation (issue 14)").
     """
     for old in ppr.findall(qn("w:overflowPunct")):
         ppr.remove(old)
     el = OxmlElement("w:overflowPunct")
-    el.set(qn("w:val"), "0")
+    el.set(qn("w:val"), "1")
     for tag in ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
                 "w:snapToGrid", *_AFTER_SNAP):
         nxt = ppr.find(qn(tag))
@@ -143,7 +147,7 @@ def _format(style, style_cfg: Style, *, font: str, size: float, bold: bool = Fal
     ind = style.element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
     set_snap_to_grid(style.element.pPr, False)  # see char_spacing
-    set_no_hanging_punctuation(style.element.pPr)
+    set_overflow_punct(style.element.pPr)
     rpr = style.element.get_or_add_rPr()
     set_fonts(rpr, font, style_cfg.latin_font)
     style.font.bold = bold
@@ -178,16 +182,23 @@ def apply_styles(doc, st: Style) -> None:
 
     normal = styles["Normal"]
     _format(normal, st, font=st.body_font, size=st.body_size)
-    normal.paragraph_format.widow_control = False  # let every page carry its 22 lines
+    normal.paragraph_format.widow_control = True  # no paragraph leaves one line alone on a page
 
     title = _custom(styles, TITLE_ID, "公文标题")
     _format(title, st, font=st.title_font, size=st.title_size, align=WD_ALIGN_PARAGRAPH.CENTER,
             indent_chars=0, line=max(st.line_spacing, st.title_size * 1.3), condense=False)
+    title.paragraph_format.keep_together = True
+    title.paragraph_format.keep_with_next = True
     byline = _custom(styles, BYLINE_ID, "公文署名")
     _format(byline, st, font=st.byline_font, size=st.byline_size,
             align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    byline.paragraph_format.keep_with_next = True
     salutation = _custom(styles, SALUTATION_ID, "公文称谓")
     _format(salutation, st, font=st.body_font, size=st.body_size, indent_chars=0)
+    # Enter after the title gives the byline; after the byline or the salutation, body text.
+    title.next_paragraph_style = byline
+    byline.next_paragraph_style = normal
+    salutation.next_paragraph_style = normal
 
     for level, style_id in enumerate(HEADING_IDS, start=1):
         heading = next(s for s in styles if s.style_id == style_id)
@@ -195,6 +206,8 @@ def apply_styles(doc, st: Style) -> None:
         heading.font.italic = False
         heading.hidden = False  # Word hides heading 2–4 in the style pane until they are used
         heading.paragraph_format.keep_with_next = True
+        heading.paragraph_format.keep_together = True  # a two-line heading is never split by a page
+        heading.next_paragraph_style = normal
         heading.element.pPr.get_or_add_outlineLvl().val = level - 1
 
     footer = next(s for s in styles if s.style_id == "Footer")
@@ -202,6 +215,35 @@ def apply_styles(doc, st: Style) -> None:
     footer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     footer.paragraph_format.first_line_indent = None
     footer.element.pPr.get_or_add_ind().attrib.pop(qn("w:firstLineChars"), None)
+    _align_linked_character_styles(styles, {"Normal", TITLE_ID, BYLINE_ID, SALUTATION_ID, *HEADING_IDS, "Footer"})
+
+
+def _align_linked_character_styles(styles, ours: set[str]) -> None:
+    """Linked character styles (Word applies "Heading 1 Char" when 标题 1 is given to part of a line).
+
+    Those of our paragraph styles take their paragraph style's character formatting; the rest that
+    python-docx's template ships (blue "Title Char", "Heading 5 Char" …) are hidden, with their
+    paragraph styles when those are the template's blue display styles.
+    """
+    by_id = {s.style_id: s for s in styles}
+    for style in list(styles):
+        link = style.element.find(qn("w:link"))
+        if style.type != WD_STYLE_TYPE.CHARACTER or link is None:
+            continue
+        para = by_id.get(link.get(qn("w:val")))
+        if para is not None and para.style_id in ours:
+            for old in style.element.findall(qn("w:rPr")):
+                style.element.remove(old)
+            style.element.append(copy.deepcopy(para.element.rPr))
+            style.hidden = para.hidden
+            style.unhide_when_used = False
+            continue
+        style.hidden = True
+        style.quick_style = False
+        if para is not None and para.element.find(qn("w:rPr")) is not None \
+                and para.element.rPr.find(qn("w:color")) is not None:
+            para.hidden = True
+            para.quick_style = False
 
 
 def setup_section(doc, st: Style) -> None:

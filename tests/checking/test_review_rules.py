@@ -203,3 +203,10 @@ def test_cli_level_and_type(runner, tmp_path):
     draft.write_text("\n".join(DIANPING[:1] + DIANPING[2:]), encoding="utf-8")
     result = runner.invoke(cli, ["check", str(draft), "--json", "--type", "shuzhi_speech"])
     assert not [d for d in json.loads(result.output) if d["rule"] == "address"]
+
+
+def test_list_count_ignores_an_article_number():
+    from generator.checking.registry import check_lines
+
+    lines = ["关于宪法草案的报告", "同志们：", "宪法第四条又规定：“国家依靠国家机关和社会力量，逐步实现社会主义工业化。”这是总的要求。"]
+    assert not [f for f in check_lines(lines, year=2026) if f.rule == "list_count"]

@@ -63,7 +63,8 @@ def test_init_to_dev_full_keeps_the_device(runner):
 @POSIX_ONLY
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 @pytest.mark.parametrize("args", [["render", EXAMPLE, "-o", "-"], ["init", "shuzhi_speech", "-o", "-"],
-                                  ["init", "shuzhi_speech"]], ids=["render", "init -o -", "init"])
+                                  ["init", "shuzhi_speech"], ["templates", "list"], ["phrases", "-c", "point"]],
+                         ids=["render", "init -o -", "init", "templates list", "phrases"])
 def test_a_full_stdout_is_an_error_not_a_silent_success(args):
     with open("/dev/full", "wb") as full:
         proc = run(args, stdout=full)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.document import Block, Draft, Span
 from generator.writers.docx import break_title, render_docx
+from generator.writers.docx_styles import BYLINE_ID, HEADING_IDS, SALUTATION_ID, TITLE_ID
 from generator.writers.house_style import Style, load_style
 
 from conftest import EXAMPLES
 
-from docx_helpers import (assert_gbt9704, effective_paragraph, effective_run, footer_text,
-                          has_page_field, open_docx, role_of, theme_font_attrs)
+from docx_helpers import (assert_fonts_in_styles, assert_gbt9704, effective_paragraph, effective_run,
+                          footer_text, has_page_field, open_docx, role_of, theme_font_attrs)
 
 TITLE = "在全区2025年度基层党组织书记抓基层党建工作述职评议会上的讲话"
 
@@ -124,11 +129,109 @@ def test_no_theme_fonts_anywhere(data):
     assert 'w:eastAsia="zh-CN"' in styles
 
 
-def test_every_run_sets_all_four_fonts(doc):
-    for para in doc.paragraphs:
+def test_every_style_sets_all_four_fonts_and_runs_none(doc):
+    """Formatting lives in the styles; a run carries only what differs from its style."""
+    assert_fonts_in_styles(doc)
+    for para in [*doc.paragraphs, *doc.sections[0].footer.paragraphs, *doc.sections[0].even_page_footer.paragraphs]:
         for run in para.runs:
-            fonts = run._r.rPr.find(qn("w:rFonts"))
-            assert all(fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs"))
+            rpr = run._r.rPr
+            assert rpr is None or {c.tag for c in rpr} <= {qn("w:highlight"), qn("w:b")}, run.text
+
+
+def _restyle(data: bytes, style_id: str, font: str, size: float):
+    """What a secretary does in Word: change one style's font and size, save, open again."""
+    doc = open_docx(data)
+    style = next(s for s in doc.styles if s.style_id == style_id)
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), font)
+    style.font.size = Pt(size)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return open_docx(buf.getvalue())
+
+
+def test_changing_the_body_style_changes_all_body_text(data):
+    changed = _restyle(data, "Normal", "楷体", 15)
+    body = [p for p in changed.paragraphs if role_of(p) == "body" and p.text]
+    assert len(body) >= 3
+    for para in body:
+        for run in para.runs:
+            rp = effective_run(changed, para, run)
+            assert (rp.east_asia, rp.ascii, rp.size) == ("楷体", "楷体", 15), run.text
+    # the other roles keep their own fonts
+    h1 = _by_role(changed)["heading1"]
+    assert effective_run(changed, h1, h1.runs[0]).east_asia == "黑体"
+
+
+def test_changing_a_heading_style_changes_every_such_heading():
+    draft = make_draft()
+    draft = Draft(title=draft.title, byline=draft.byline,
+                  blocks=(*draft.blocks, Block.of("heading", "二、强化责任落实", 1)), meta=draft.meta)
+    changed = _restyle(render_docx(draft), "Heading1", "方正黑体_GBK", 16)
+    heads = [p for p in changed.paragraphs if role_of(p) == "heading1"]
+    assert len(heads) == 2
+    assert {effective_run(changed, p, r).east_asia for p in heads for r in p.runs} == {"方正黑体_GBK"}
+
+
+def test_linked_character_styles_match_or_are_hidden(doc):
+    """Giving 标题 1 to part of a line applies "Heading 1 Char": it must look like 标题 1, not blue."""
+    by_id = {s.style_id: s for s in doc.styles}
+    for level in (1, 2, 3, 4):
+        char, para = by_id[f"Heading{level}Char"], by_id[f"Heading{level}"]
+        assert etree.tostring(char.element.rPr) == etree.tostring(para.element.rPr)
+        assert char.element.rPr.find(qn("w:color")) is None
+    assert etree.tostring(by_id["FooterChar"].element.rPr) == etree.tostring(by_id["Footer"].element.rPr)
+    for style in doc.styles:
+        link = style.element.find(qn("w:link"))
+        if style.type != WD_STYLE_TYPE.CHARACTER or link is None:
+            continue
+        para = by_id[link.get(qn("w:val"))]
+        if style.element.rPr is not None and etree.tostring(style.element.rPr) == etree.tostring(para.element.rPr):
+            continue
+        assert style.hidden and not style.quick_style, style.style_id
+    for sid in ("TitleChar", "SubtitleChar", "Title", "Subtitle"):
+        assert by_id[sid].hidden and not by_id[sid].quick_style, sid
+
+
+def test_styles_that_behave_on_enter(doc):
+    by_id = {s.style_id: s for s in doc.styles}
+    assert by_id[SALUTATION_ID].next_paragraph_style.style_id == "Normal"
+    assert by_id[BYLINE_ID].next_paragraph_style.style_id == "Normal"
+    assert by_id[TITLE_ID].next_paragraph_style.style_id == BYLINE_ID
+    for sid in HEADING_IDS:
+        assert by_id[sid].next_paragraph_style.style_id == "Normal"
+
+
+def test_page_break_controls(doc):
+    by_id = {s.style_id: s for s in doc.styles}
+    assert by_id["Normal"].paragraph_format.widow_control is True
+    for sid in HEADING_IDS:
+        pf = by_id[sid].paragraph_format
+        assert pf.keep_with_next is True and pf.keep_together is True, sid
+    assert by_id[TITLE_ID].paragraph_format.keep_together is True
+    for para in doc.paragraphs:  # nothing overrides them on the paragraph
+        ppr = para._p.pPr
+        assert ppr is None or all(ppr.find(qn(t)) is None for t in ("w:widowControl", "w:keepNext", "w:keepLines"))
+
+
+def test_no_manual_line_break_inside_a_heading():
+    draft = Draft(title="讲话", blocks=(Block.of("heading", "一、提高政治站位，\n压紧压实管党治党责任", 1),))
+    doc = open_docx(render_docx(draft))
+    head = next(p for p in doc.paragraphs if role_of(p) == "heading1")
+    assert head._p.find(".//" + qn("w:br")) is None
+    assert head.text == "一、提高政治站位，压紧压实管党治党责任"
+    for para in open_docx(render_docx(make_draft())).paragraphs:
+        if role_of(para).startswith("heading"):
+            assert para._p.find(".//" + qn("w:br")) is None
+
+
+def test_overflow_punct_on_in_every_style_we_use(doc):
+    """w:overflowPunct=1 (LibreOffice reads 0 as "hang punctuation" and drops marks; see bench/RESULTS.md)."""
+    by_id = {s.style_id: s for s in doc.styles}
+    for sid in ("Normal", TITLE_ID, BYLINE_ID, SALUTATION_ID, *HEADING_IDS, "Footer"):
+        el = by_id[sid].element.pPr.find(qn("w:overflowPunct"))
+        assert el is not None and el.get(qn("w:val")) == "1", sid
 
 
 def test_title_broken_in_one_paragraph(doc):
@@ -207,6 +310,36 @@ def test_core_properties(doc):
     core = doc.core_properties
     assert core.title == TITLE and core.language == "zh-CN"
     assert core.created.year == 2026 and core.revision == 1
+    assert core.author == core.last_modified_by == ""  # no speaker in the draft's meta
+
+
+@pytest.mark.parametrize("meta, created", [
+    ({"year": 2026, "date": "2026年1月16日"}, dt.datetime(2026, 1, 16)),
+    ({"year": 2026, "date": "2026-03-12"}, dt.datetime(2026, 3, 12)),
+    ({"year": 2026, "date": "〔待补：日期〕"}, dt.datetime(2026, 1, 1)),
+    ({"year": 2026, "date": "2026年2月30日"}, dt.datetime(2026, 1, 1)),
+    ({"year": 2026}, dt.datetime(2026, 1, 1)),
+    ({}, dt.datetime(2000, 1, 1)),
+])
+def test_creation_date_from_the_draft_never_the_clock(meta, created):
+    data = render_docx(make_draft(**meta))
+    core = open_docx(data).core_properties
+    assert core.created == core.modified == created.replace(tzinfo=dt.timezone.utc)
+    assert render_docx(make_draft(**meta)) == data
+
+
+def test_author_is_the_speaker():
+    core = open_docx(render_docx(make_draft(year=2026, speaker="区委书记"))).core_properties
+    assert core.author == core.last_modified_by == "区委书记"
+
+
+def test_app_properties_are_honest(data):
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode()
+    assert "<Application>speechgen</Application>" in app
+    assert "Microsoft" not in app
+    for tag in ("Pages", "Words", "Characters", "Lines", "Paragraphs", "AppVersion", "Template"):
+        assert f"<{tag}>" not in app, tag
+    etree.fromstring(app.encode())
 
 
 @pytest.mark.parametrize("title, expected", [

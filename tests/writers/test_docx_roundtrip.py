@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -79,6 +80,24 @@ def pdf_pages(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
+#: Marks LibreOffice may hang into the right margin (and then drop) at the end of a justified line.
+HANGING = set("，。、；：？！”’）》〕】…—")
+
+
+def hanging_marks(pdf: Path, st: Style | None = None) -> list[tuple[str, float]]:
+    """Words (pdftotext -bbox) whose right edge lies past the text block's right margin, by how far (pt)."""
+    st = st or Style()
+    right = (11906 - round(st.margin_right_mm * 1440 / 25.4)) / 20
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    out = []
+    for m in re.finditer(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox):
+        word, x_max = html.unescape(m.group(2)), float(m.group(1))
+        if x_max > right + 1.0 and not _FOOTER_LINE.match(word):
+            out.append((word, round(x_max - right, 1)))
+    return out
+
+
 def lines_needed(draft: Draft, st: Style) -> int:
     """Grid lines the draft fills: title lines, byline, one blank line, then each block at 28 a line."""
     per_title_line = int(442 // st.title_size)
@@ -111,6 +130,12 @@ def test_pdf_gives_back_every_character(rendered):
     assert _squash(_FOOTER_LINE.sub("", text)) == _squash("".join(draft.paragraphs))
 
 
+def test_no_mark_hangs_into_the_margin(rendered):
+    """w:overflowPunct=1: LibreOffice keeps a line-final ，。、 inside the text block (with 0 it hung them)."""
+    _, pdf, _ = rendered
+    assert hanging_marks(pdf) == []
+
+
 def test_page_count_fits_the_22_by_28_grid(rendered):
     draft, pdf, _ = rendered
     needed = lines_needed(draft, Style())
@@ -135,3 +160,5 @@ def test_centred_page_numbers_survive_conversion(tmp_path):
     text = pdf_text(pdf)
     assert pdf_pages(pdf) >= 2
     assert re.search(r"—\s*2\s*—", text)
+    assert _squash(_FOOTER_LINE.sub("", text)) == _squash("".join(draft.paragraphs))
+    assert hanging_marks(pdf) == []
