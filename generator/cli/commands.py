@@ -5,11 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator.errors import InputError, SpeechgenError
 from generator.cli.errors import Group, ignore_file_size_signal, write_stdout
+
+def _templates(given) -> list[Path]:
+    """--templates folders, then those of $SPEECHGEN_TEMPLATES."""
+    from generator.resources import TEMPLATES_ENV, user_dirs
+
+    return user_dirs(given, TEMPLATES_ENV)
+
+
+def _phrases(given) -> list[Path]:
+    """--phrases folders, then those of $SPEECHGEN_PHRASES."""
+    from generator.resources import PHRASES_ENV, user_dirs
+
+    return user_dirs(given, PHRASES_ENV)
+
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -95,7 +110,8 @@ def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) 
     """用 jieba 从语料中挖掘短语库条目（带出处）。"""
     from generator.mining.miner import mine as run_mine
 
-    report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=sys.stderr.isatty(), force=force)
+    report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=_ProgressBar() if sys.stderr.isatty() else None,
+                      force=force)
     for path, message in report.skipped:
         click.echo(f"跳过：{path}：{message}", err=True)
     for note in report.notes:
@@ -115,7 +131,7 @@ def phrases(category, theme, search, phrase_dirs, as_json) -> None:
     from generator.bank.entries import load_phrasebank
     from generator.bank.themes import load_themes
 
-    bank = load_phrasebank(list(phrase_dirs))
+    bank = load_phrasebank(_phrases(phrase_dirs))
     entries = bank.query(category=category, theme=theme, search=search)
     if theme and not entries and theme not in load_themes():
         raise InputError(f"没有“{theme}”这个主题；可用的主题：{'、'.join(load_themes())}", key="--theme")
@@ -140,7 +156,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
     """生成带中文注释的起步配置（TYPE：shuzhi_speech / dianping / zuotan_outline 或中文名）。"""
     from generator.jobs import init_config
 
-    text = init_config(type_name, list(template_dirs))
+    text = init_config(type_name, _templates(template_dirs))
     if out is None or str(out) == "-":
         write_stdout(text)
         return
@@ -165,10 +181,10 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
 @click.option("--sources", is_flag=True, help="另写一份“出处”文件（OUT.sources.md）：每段每句来自模板、配置还是短语库及其语料行号。")
 def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, each, strict, sources) -> None:
     """按配置生成讲话稿草稿。"""
-    from generator.jobs import render_command
+    from generator import render as render_job
 
-    result = render_command(config, out, seed=seed, force=force, template_dirs=list(template_dirs),
-                            phrase_dirs=list(phrase_dirs), style_path=style_path, each=each, sources=sources)
+    result = render_job(config, out, seed=seed, force=force, template_dirs=_templates(template_dirs),
+                            phrase_dirs=_phrases(phrase_dirs), style_path=style_path, each=each, sources=sources)
     if result.stdout_text is not None:
         write_stdout(result.stdout_text)
     for line in result.summary_lines:
@@ -208,11 +224,11 @@ def templates() -> None:
 
 @templates.command("list")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path))
-def templates_list(template_dirs) -> None:
+def templates__templates(template_dirs) -> None:
     """列出可用的会议类型模板包。"""
     from generator.drafting.packs import find_packs
 
-    for pack in find_packs(list(template_dirs)).values():
+    for pack in find_packs(_templates(template_dirs)).values():
         click.echo(f"{pack.id}\t{pack.name}\t{pack.origin}")
 
 
@@ -223,7 +239,7 @@ def templates_show(type_name, template_dirs) -> None:
     """显示模板包的说明与文件。"""
     from generator.drafting.packs import get_pack
 
-    click.echo(get_pack(type_name, list(template_dirs)).describe())
+    click.echo(get_pack(type_name, _templates(template_dirs)).describe())
 
 
 @templates.command("new")
@@ -254,6 +270,22 @@ def templates_check(pack_dir) -> None:
     if problems:
         sys.exit(1)
     click.echo("模板包检查通过。")
+
+
+class _ProgressBar:
+    """mine's progress callback, drawn with click on stderr (created when the number of files is known)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None  # click's ProgressBar, generic in a type click does not export
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="挖掘", file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 
 from generator.errors import InputError
 from generator.atomic import atomic_write, fsync_dir, os_reason
@@ -27,6 +28,10 @@ PENDING = ".manifest.pending.json"
 #: Prefix of the temporary sibling folder the new set is written into (``.NAME.mine-XXXX``).
 _TMP_INFIX = ".mine-"
 HEADER = "# 由 speechgen mine 生成，请勿手工修改；手写条目请放在 curated/ 或自己的文件夹。\n"
+
+#: Called after each file: (files done, files in all, the file's name).
+Progress = Callable[[int, int, str], None]
+
 
 # ---------------------------------------------------------------- map: one file
 def mine_file(path: str) -> tuple[str, list | None, object, str | None]:
@@ -96,7 +101,7 @@ class MineReport:
         return f"已挖掘 {self.files} 个文件，共 {sum(self.counts.values())} 条（{parts}）；跳过 {len(self.skipped)} 个。"
 
 
-def mine(paths, out_dir, *, jobs: int = 1, progress: bool = False, force: bool = False) -> MineReport:
+def mine(paths, out_dir, *, jobs: int = 1, progress: Progress | None = None, force: bool = False) -> MineReport:
     """Mine ``paths`` (files and folders) into ``out_dir``: one YAML file a category, a fingerprint index,
     a manifest. Refuses to touch a folder holding files it did not write, or any file without ``force``.
 
@@ -229,16 +234,17 @@ def _hash(path: Path) -> str | None:
         return None
 
 
-def _run(files: list[str], jobs: int, progress: bool):
-    """Results of ``mine_file`` in the order of ``files`` (so the merge never depends on ``jobs``)."""
-    import click
+def _run(files: list[str], jobs: int, progress: Progress | None):
+    """Results of ``mine_file`` in the order of ``files`` (so the merge never depends on ``jobs``).
+
+    ``progress(done, total, file name)`` is called after each file: the shell draws the bar (the
+    library never imports click)."""
 
     def bar(results):
-        if not progress:
-            yield from results
-            return
-        with click.progressbar(results, length=len(files), label="挖掘", file=click.get_text_stream("stderr")) as b:
-            yield from b
+        for done, result in enumerate(results, 1):
+            if progress is not None:
+                progress(done, len(files), result[0])
+            yield result
 
     if jobs <= 1 or len(files) == 1:
         yield from bar(map(mine_file, files))
