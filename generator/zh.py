@@ -118,6 +118,10 @@ ENUM_HEAD_RE = re.compile(
     rf"|[（(][{NUM}\d]+[）)]|\d+[.、．])\s*")
 
 
+#: A paragraph that opens a sub-point: 一要… / 二是… / 三是要… / 一则… / 第一，… / 其一，… (corpus reading and mining).
+POINT_LEAD_RE = re.compile(rf"^(?:[{NUM}]{{1,2}}(?:是要|是|要|则)|第[{NUM}]{{1,2}}(?:是|，|、)|其[{NUM}](?:是|，))")
+
+
 def strip_enumerator(text: str) -> str:
     """``text`` without the enumerator it opens with (一要加强… → 加强…)."""
     return ENUM_HEAD_RE.sub("", text, count=1).strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from generator.zh import CJK, NUM, parse_cn
+from generator.zh import CJK, NUM, ORDINAL_WORDS, POINT_LEAD_RE, parse_cn
 
 
 SALUTATION_RE = re.compile(
@@ -12,9 +12,7 @@ SALUTATION_RE = re.compile(
 _L1_RE = re.compile(rf"^[{NUM}]{{1,3}}、")
 _L1_ORD_RE = re.compile(rf"^第[{NUM}]{{1,3}}(?:[，、：]|(?=[{CJK}]))")
 # 第一 runs straight into text in some headings (seed 000), but 第一书记/第一项/第一次 are words.
-_ORD_WORD_RE = re.compile(
-    rf"^第[{NUM}]{{1,3}}(?:项|次|个|条|批|书记|把手|责任|章|节|年|季|名|位|天|届|轮|期|阶段|步|课|议题|主课|线|"
-    r"时间|身份|生产力|部分|类|档|号|代|种|层|梯队|产业|方面|要务|动力|资源|道|关|手|站|印象|时)")
+_ORD_WORD_RE = re.compile(rf"^第[{NUM}]{{1,3}}(?:{ORDINAL_WORDS})")  # one list, shared with the checker
 # 第一，要层层传导压力。 is a sub-point, not a heading: a whole sentence giving a directive (but
 # 第四，…的问题。 names a topic). So is a 第一，…； clause of a list.
 _ORD_ITEM_RE = re.compile(rf"^第[{NUM}]{{1,3}}[，、是]")
@@ -172,7 +170,6 @@ def split_title(lines: list[tuple[int, str]]) -> tuple[str, int, list[tuple[int,
     return title, no, rest
 
 
-_POINT_RE = re.compile(rf"^(?:[{NUM}]{{1,2}}(?:是要|是|要|则)|第[{NUM}]{{1,2}}(?:是|，|、)|其[{NUM}](?:是|，))")
 _ADJOURN_RE = re.compile(r"散会|会议(?:就)?到此结束|今天的会议就到这里")
 _AGENDA_RE = re.compile(rf"^(?:第[{NUM}]{{1,2}}项|首先，请|请.{{0,20}}(?:述职|讲话|发言|点评)|.{{0,12}}议程)")
 _CLOSING_RE = re.compile(r"希望|让我们|号召|而努力奋斗|而奋斗|共同努力|再创新的辉煌|奋力谱写")
@@ -197,7 +194,7 @@ def role_of(text: str, level: int | None, index: int, total: int) -> str:
         return "adjourn"
     if _AGENDA_RE.match(text):
         return "agenda"
-    if _POINT_RE.match(text):
+    if POINT_LEAD_RE.match(text):
         return "point"
     if index >= total - 2 and (text.startswith("同志们，") or _CLOSING_RE.search(text)):
         return "closing"

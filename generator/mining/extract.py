@@ -9,12 +9,11 @@ from functools import lru_cache
 from generator.mining import segment
 from generator.mining.generalise import Context, generalise, is_junk
 from generator.bank.themes import load_themes, themes_of
-from generator.zh import NUM, sentences
+from generator.zh import NUM, POINT_LEAD_RE, sentences
 
 _QUOTE_RE = re.compile(r"“([^“”]{1,24})”")
 _L1_ENUM_RE = re.compile(rf"^(?:[{NUM}]{{1,3}}[、，．.]|第[{NUM}]{{1,3}}(?:部分)?[、，：:．.]?)\s*")
 _LN_ENUM_RE = re.compile(rf"^(?:[（(][{NUM}\d]{{1,3}}[）)]|\d{{1,2}}[.．、]|[{NUM}]{{1,3}}[、.．])\s*")
-_POINT_MARK_RE = re.compile(rf"^(?:[{NUM}]{{1,2}}(?:是要|是|要|则)|第[{NUM}]{{1,2}}(?:是|，|、)|其[{NUM}](?:是|，))")
 _HEAD_END_RE = re.compile(r"[。！？；：]")
 _NUMBERED_RE = re.compile(rf"^[{NUM}两双]|[{NUM}两].*[{NUM}两]")
 _FORMULA_RE = re.compile(r"(?<![第这那每几各的一二三四五六七八九十])[两三四五六七八九十]个[\u4e00-\u9fff]{2}")
@@ -94,7 +93,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
             continue
         sents = sentences(text)
         _phrases(text, sents, line, add)
-        if _POINT_MARK_RE.match(text):
+        if POINT_LEAD_RE.match(text):
             head, sents = _head_of(sents[0]), sents[1:]
             state.head = head
             if state.lead_ctx in ("achievement", "problem"):
