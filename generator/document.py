@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.zh import TODO_RE
+
 #: Marks a fact the writer still has to supply, e.g. 〔待补：述职人数〕.
-PLACEHOLDER_RE = re.compile(r"〔待补[^〕]*〕")
+PLACEHOLDER_RE = TODO_RE
 
 BLOCK_KINDS = ("salutation", "heading", "paragraph")
 

@@ -43,7 +43,7 @@ class InputError(SpeechgenError):
 class ConfigError(InputError):
     """Raised when a config file fails validation; holds every problem found, not just the first."""
 
-    def __init__(self, problems: list[SpeechgenError], path: str | Path | None = None):
+    def __init__(self, problems: list[SpeechgenError], path: str | Path | None = None, what: str = "配置"):
         self.problems = problems
         self.config_path = str(path) if path is not None else None
         rows = []
@@ -53,7 +53,9 @@ class ConfigError(InputError):
             if p.source_line is not None and p.source_line.strip():
                 rows.append(f"      | {p.source_line.rstrip()}")
         head = f"{self.config_path}：" if self.config_path else ""
-        super().__init__(f"{head}配置有 {len(problems)} 处问题：\n" + "\n".join(rows))
+        super().__init__(f"{head}{what}有 {len(problems)} 处问题：\n" + "\n".join(rows))
+        if problems:  # the first problem's place, for callers that look at one
+            self.path, self.line, self.key = self.config_path, problems[0].line, problems[0].key
 
     def format(self) -> str:
         return self.message

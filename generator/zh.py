@@ -28,8 +28,29 @@ GLOSS_RE = re.compile(rf"(?<=[{CJK}])(?:{_ONE_GLOSS})+")
 #: repetition rule reports it, and drafting never picks two phrases that share one.
 REPEATED_PHRASE = 12
 
-#: A fact the drafter still has to supply, as drafts write it: 〔待补：述职人数〕.
+# ---------------------------------------------------------------- placeholders
+#: A fact the drafter still has to supply, as our drafts write it: 〔待补：述职人数〕.
 TODO_RE = re.compile(r"〔待补[^〕]*〕")
+#: Masks in published speeches where names and numbers were hidden: XX市, ***同志, *个, X余万元, 20**年.
+#: Narrow on purpose: the corpus reader keeps them as written and must not take real text for a mask.
+MASK_RE = re.compile(
+    r"(?<![A-Za-z])(?:X{2,}|×{2,}|某某)(?![A-Za-z])|(?:19|20)\*{2}(?=年)|\*+|"
+    r"(?<![A-Za-z])X(?=[余多个名人条批次万亿千百家项处所支场户位元%])")
+#: Everything a reviewer would call an unfilled placeholder in a draft (ours or anyone's), with its kind:
+#: broader than MASK_RE (full-width variants, template remnants, program nulls).
+PLACEHOLDER_KINDS = (
+    (re.compile(r"[〔【\[［]待补[^〕】\]］]*[〕】\]］]"), "待补标记"),
+    (re.compile(r"(?:19|20)[*＊XxＸｘ×]{2}年"), "年份遮掩"),
+    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XX 遮掩"),
+    (re.compile(rf"(?<![A-Za-z])[XＸ](?=[余多个名人次条万千百位家项%％\d{CJK}])(?![光射])"), "X 遮掩"),
+    (re.compile(r"[*＊]+"), "星号遮掩"),
+    (re.compile(r"×+"), "×遮掩"),
+    (re.compile(r"某某"), "某某"),
+    (re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"), "模板标记"),
+    (re.compile(r"\{[a-z_]+\}"), "未填的模板空位"),
+    (re.compile(r"(?<![A-Za-z])(?:None|null|undefined|nan)(?![A-Za-z])"), "程序空值"),
+    (re.compile(r"…{6,}|\.{6,}|。{3,}"), "省略号占位"),
+)
 
 
 # ---------------------------------------------------------------- numerals

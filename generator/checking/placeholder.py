@@ -5,21 +5,9 @@ from __future__ import annotations
 import re
 
 from generator.checking.base import Doc, Finding, finding
-from generator.zh import CJK
+from generator.zh import PLACEHOLDER_KINDS
 
-_PLACEHOLDERS = (
-    (re.compile(r"[〔【\[［]待补[^〕】\]］]*[〕】\]］]"), "待补标记"),
-    (re.compile(r"(?:19|20)[*＊XxＸｘ×]{2}年"), "年份遮掩"),
-    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XX 遮掩"),
-    (re.compile(rf"(?<![A-Za-z])[XＸ](?=[余多个名人次条万千百位家项%％\d{CJK}])(?![光射])"), "X 遮掩"),
-    (re.compile(r"[*＊]+"), "星号遮掩"),
-    (re.compile(r"×+"), "×遮掩"),
-    (re.compile(r"某某"), "某某"),
-    (re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"), "模板标记"),
-    (re.compile(r"\{[a-z_]+\}"), "未填的模板空位"),
-    (re.compile(r"(?<![A-Za-z])(?:None|null|undefined|nan)(?![A-Za-z])"), "程序空值"),
-    (re.compile(r"…{6,}|\.{6,}|。{3,}"), "省略号占位"),
-)
+_PLACEHOLDERS = PLACEHOLDER_KINDS
 
 
 def has_placeholder(text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from generator.zh import CJK, NUM, ORDINAL_WORDS, POINT_LEAD_RE, parse_cn
+from generator.zh import CJK, MASK_RE, NUM, ORDINAL_WORDS, POINT_LEAD_RE, parse_cn
 
 
 SALUTATION_RE = re.compile(
@@ -26,9 +26,7 @@ _MARKER_RE = re.compile(
     rf"(?:^|(?<=[。；：！？，]))(?:([{NUM}]{{1,2}})(?:是要|是|要|则)|第([{NUM}]{{1,2}})(?:是|，|、)|其([{NUM}])(?:是|，))")
 
 # Masks for names and numbers in published speeches: XX市, ***同志, *个, X余万元, 20**年.
-PLACEHOLDER_RE = re.compile(
-    r"(?<![A-Za-z])(?:X{2,}|×{2,}|某某)(?![A-Za-z])|(?:19|20)\*{2}(?=年)|\*+|"
-    r"(?<![A-Za-z])X(?=[余多个名人条批次万亿千百家项处所支场户位元%])")
+PLACEHOLDER_RE = MASK_RE  # the reader's name for it
 _PLACE_AFTER_RE = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|日报|公司|集团|党委|党组|局|委)")
 
 _TITLE_END_RE = re.compile(r"(?:讲话|点评|发言|致辞|报告|提纲|讲稿|总结|意见|通知|决定|方案|纪要|主持词)$")

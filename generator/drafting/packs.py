@@ -12,8 +12,8 @@ from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
 
 from generator.drafting.sandbox import PackEnvironment, PackLoader
 
-from generator.errors import InputError
-from generator.loader import load_yaml, read_utf8
+from generator.errors import ConfigError, InputError, SpeechgenError
+from generator.loader import Node, load_yaml, read_utf8
 from generator.resources import templates_dir
 
 MANIFEST = "manifest.yaml"
@@ -66,61 +66,96 @@ _LENGTH_LIMIT = 50_000
 
 
 def _read_manifest(folder: Path, origin: str) -> Pack:
-    """A pack's manifest, every field checked; InputError naming the manifest, the line and the key."""
+    """A pack's manifest, every field checked; every problem at once, each with the manifest's line and key."""
     from generator.drafting.schema import BY_NAME
 
     path = folder / MANIFEST
     doc = load_yaml(path, "manifest", "模板包清单")
     if not isinstance(doc.value, dict):
         raise InputError("模板包清单应为“键: 值”的映射", path=path, line=doc.line)
-    m = doc.mapping(allowed=sorted(_MANIFEST_KEYS))
+    problems: list[SpeechgenError] = []
+
+    def bad(node, key: str, message: str) -> None:
+        problems.append(SpeechgenError(message, line=node.line if node is not None else None, key=key))
+
+    m: dict = {}
+    for key_node, value_node in doc.node.value:  # type: ignore[union-attr]  # a mapping, checked above
+        key = str(key_node.value)
+        if key not in _MANIFEST_KEYS:
+            near = difflib.get_close_matches(key, sorted(_MANIFEST_KEYS), n=1)
+            bad(Node(key_node, key, path), key, f"未知的键“{key}”" + (f"，是否想写 {near[0]}？" if near else
+                                                                   f"；可用：{'、'.join(sorted(_MANIFEST_KEYS))}"))
+            continue
+        m[key] = Node(value_node, doc.value.get(key_node.value, doc.value.get(key)), path, doc.text)
     data = doc.value
 
     def text(key: str, default: str = "") -> str:
         if key not in m or m[key].value is None:
             return default
         if not isinstance(m[key].value, (str, int)) or isinstance(m[key].value, bool):
-            m[key].fail(f"{key} 应为文字")
+            bad(m[key], key, f"{key} 应为文字")
+            return default
         return str(m[key].value).strip()
 
     def texts(key: str) -> tuple[str, ...]:
         if key not in m or m[key].value is None:
             return ()
-        return tuple(n.str() for n in m[key].seq())
+        try:
+            return tuple(n.str() for n in m[key].seq())
+        except InputError as exc:
+            bad(m[key], key, exc.message)
+            return ()
 
     pid = text("id") or folder.name
     if not _ID_RE.match(pid):
-        (m.get("id") or doc).fail("模板包 id 应为小写字母开头，只含小写字母、数字和下划线")
+        bad(m.get("id") or doc, "id", "模板包 id 应为小写字母开头，只含小写字母、数字和下划线")
     files = {}
     for key, default in (("template", "speech.j2"), ("starter", "starter.yaml")):
         name = text(key, default)
         if not _FILE_RE.match(name) or ".." in name:
-            m[key].fail(f"{key} 应为模板包文件夹里的一个文件名（不能含路径），如 {default}")
+            bad(m.get(key), key, f"{key} 应为模板包文件夹里的一个文件名（不能含路径），如 {default}")
+            name = default
         files[key] = name
-    extends = text("extends") or None
-    if extends is not None and not _ID_RE.match(extends):
-        m["extends"].fail("extends 应为另一个模板包的 id（一个名字，不是列表）")
+    raw_extends = m["extends"].value if "extends" in m else None
+    extends = raw_extends.strip() if isinstance(raw_extends, str) and raw_extends.strip() else None
+    if raw_extends is not None and (extends is None or not _ID_RE.match(extends)):
+        bad(m["extends"], "extends", "extends 应为另一个模板包的 id（一个名字，不是列表）")
+        extends = None
     lengths = {"default": 4000, "min": 1500, "max": 8000, "per_point": 0, "per_reporter": 0}
     if "length" in m and m["length"].value is not None:
-        lm = m["length"].mapping(allowed=_LENGTH_KEYS)
-        for key, node in lm.items():
-            lengths[key] = node.int(0, _LENGTH_LIMIT)
+        try:
+            lm = m["length"].mapping(allowed=_LENGTH_KEYS)
+            for key, node in lm.items():
+                try:
+                    lengths[key] = node.int(0, _LENGTH_LIMIT)
+                except InputError as exc:
+                    bad(node, f"length.{key}", exc.message)
+        except InputError as exc:
+            bad(m["length"], "length", exc.message)
         if lengths["min"] > lengths["max"]:
-            m["length"].fail(f"length 的 min（{lengths['min']}）大于 max（{lengths['max']}）")
+            bad(m["length"], "length", f"length 的 min（{lengths['min']}）大于 max（{lengths['max']}）")
         if lengths["default"] > lengths["max"]:  # below min is fine: per_point/per_reporter raise it
-            m["length"].fail("length 的 default 不能大于 max")
+            bad(m["length"], "length", "length 的 default 不能大于 max")
         if lengths["min"] < 300:
-            m["length"].fail("length 的 min 至少 300 字")
+            bad(m["length"], "length", "length 的 min 至少 300 字")
     requires = texts("requires")
     for i, key in enumerate(requires):
         if key not in BY_NAME:
-            m["requires"].seq()[i].fail(f"requires 里的“{key}”不是配置项；可用：{'、'.join(BY_NAME)}")
+            bad(m["requires"].seq()[i], "requires", f"requires 里的“{key}”不是配置项；可用：{'、'.join(BY_NAME)}")
+    try:
+        keys = _pack_keys(data.get("keys"), path)
+    except InputError as exc:
+        bad(m.get("keys"), exc.key or "keys", exc.message)
+        keys = ()
+    if problems:
+        problems.sort(key=lambda pr: pr.line or 0)  # in file order
+        raise ConfigError(problems, path, "模板包清单")
     return Pack(
         id=pid, name=text("name") or pid, dir=folder, origin=origin, template=files["template"],
         starter=files["starter"], aliases=texts("aliases"), description=text("description"), extends=extends,
         default_length=lengths["default"], min_length=lengths["min"], max_length=lengths["max"],
         per_point=lengths["per_point"], per_reporter=lengths["per_reporter"], requires=requires,
-        keys=_pack_keys(data.get("keys"), path), manifest=data,
+        keys=keys, manifest=data,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import InputError
+from generator.errors import ConfigError, InputError, SpeechgenError
 from generator.loader import decode_config_text, parse_yaml, read_bytes
 
 #: Chinese type sizes (字号) in points, as Word and WPS name them.
@@ -145,16 +145,19 @@ def _build(data, source: str, lines: dict[str, int] | None) -> Style:
     if not isinstance(data, dict):
         raise InputError("版式文件应是“键: 值”的映射", path=source, line=lines.get("", None))
     values = {}
-    for key in data:  # file order, so the first problem reported is the first in the file
+    problems: list[SpeechgenError] = []  # every problem at once, in file order
+    for key in data:
         if key not in _FIELDS:
             close = difflib.get_close_matches(str(key), list(_FIELDS), n=1)
             hint = f"，是不是想写 {close[0]}？" if close else f"；可用的键：{'、'.join(_FIELDS)}"
-            raise InputError(f"未知的版式键{hint}", path=source, line=lines.get(str(key)), key=str(key))
+            problems.append(SpeechgenError(f"未知的版式键{hint}", line=lines.get(str(key)), key=str(key)))
+            continue
         try:
             values[key] = _convert(key, data[key])
         except ValueError as exc:
-            raise InputError(f"取值 {data[key]!r} 不合适：{exc}", path=source,
-                             line=lines.get(str(key)), key=str(key)) from None
+            problems.append(SpeechgenError(f"取值 {data[key]!r} 不合适：{exc}", line=lines.get(str(key)), key=str(key)))
+    if problems:
+        raise ConfigError(problems, source, "版式文件")
     return Style(**values)
 
 

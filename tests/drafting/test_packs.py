@@ -353,3 +353,12 @@ def test_templates_check_finds_a_missing_or_empty_template(tmp_path, runner, fil
     build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\n", "tt/starter.yaml": "type: tt\n", **files})
     result = runner.invoke(cli, ["templates", "check", str(tmp_path / "tt")])
     assert result.exit_code == 1 and words in result.output
+
+
+def test_every_manifest_problem_at_once(tmp_path):
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\nstarter: /etc/passwd\nlength: {min: 5000, max: 2000}\nbogus: 1\n",
+                          "tt/speech.j2": "@title x\n"})
+    with pytest.raises(InputError) as exc:
+        find_packs([tmp_path])
+    text = exc.value.format()
+    assert "模板包清单有 4 处问题" in text and "default 不能大于 max" in text and "第3行 starter" in text and "第4行 length" in text and "第5行 bogus" in text

@@ -138,3 +138,13 @@ def test_any_mapping_gives_style_or_input_error(data):
         assert exc.path == "house.yaml" and exc.key in data
     else:
         assert isinstance(s, Style) and "bogus" not in data
+
+
+def test_every_problem_of_a_style_file_at_once(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("body_fnt: 仿宋\npage_number: left\nbody_size: 大号\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_style(path)
+    text = str(err.value)
+    assert "版式文件有 3 处问题" in text
+    assert "第1行 body_fnt" in text and "第2行 page_number" in text and "第3行 body_size" in text
