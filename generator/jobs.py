@@ -44,12 +44,15 @@ def load(config_path, template_dirs=()) -> Config:
 def _style(config: Config, style_path):
     if style_path is None and config.style is None:
         return None
-    from generator.writers.house_style import load_style, style_from_mapping
+    from generator.writers.house_style import is_style_name, load_style, shipped_styles, style_from_mapping
 
     if style_path is not None:
         return load_style(style_path)
     if isinstance(config.style, dict):
         return style_from_mapping(config.style, f"{config.source}: style")
+    beside = Path(config.source).parent / config.style
+    if is_style_name(config.style) and (config.style in shipped_styles() or not beside.is_file()):
+        return load_style(config.style)  # a shipped style (style: windows-fonts), as for --style
     path = Path(config.style)
     if not path.is_absolute():
         path = Path(config.source).parent / path

@@ -10,7 +10,7 @@ _PKG = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    """Folder ``name`` ('templates' or 'phrasebank'): inside the wheel, else beside the package."""
+    """Folder ``name`` ('templates', 'phrasebank' or 'styles'): inside the wheel, else beside the package."""
     installed = _PKG / "_data" / name
     if installed.is_dir():
         return installed
@@ -23,6 +23,11 @@ def templates_dir() -> Path:
 
 def phrasebank_dir() -> Path:
     return data_dir("phrasebank")
+
+
+def styles_dir() -> Path:
+    """The shipped house styles, one ``NAME.yaml`` each (``--style NAME``)."""
+    return data_dir("styles")
 
 
 #: Environment variables naming extra folders (a path list, like PATH), searched after the command line's.

@@ -175,7 +175,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
               help="额外的模板包文件夹（优先于内置模板）。")
 @click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
               help="额外的短语库文件夹。")
-@click.option("--style", "style_path", type=click.Path(path_type=Path), help="版式 YAML（字体、字号、页码位置）。")
+@click.option("--style", "style_path", type=click.Path(path_type=Path), help="版式 YAML 文件（字体、字号、页码位置），或内置版式名（如 windows-fonts）。")
 @click.option("--each", is_flag=True, help="点评：每位述职人单独成文，输出到 -o 指定的文件夹。")
 @click.option("--strict", is_flag=True, help="检查发现错误时以退出码 1 结束。")
 @click.option("--sources", is_flag=True, help="另写一份“出处”文件（OUT.sources.md）：每段每句来自模板、配置还是短语库及其语料行号。")
@@ -214,6 +214,30 @@ def check(file, as_json, year, target_length, corpus_dirs, level, meeting_type) 
         click.echo(format_findings(findings, str(file)))
     if any(f.severity == "error" for f in findings):
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--dir", "font_folders", multiple=True, type=click.Path(path_type=Path),
+              help="另查这个字体文件夹（可多次给出）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def fonts(font_folders, as_json) -> None:
+    """本机有哪些公文字体（方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体及替代字体），缺字体时 Word 用什么代替。"""
+    from generator.writers.fonts import SUBSTITUTION_RULE, font_dirs, font_report, report_dict, scan_fonts
+
+    scan = scan_fonts([*font_dirs(), *font_folders])
+    statuses = font_report(scan=scan)
+    if as_json:
+        click.echo(json.dumps(report_dict(statuses, scan), ensure_ascii=False, indent=2))
+        return
+    for status in statuses:
+        click.echo(status.line())
+    folders = "、".join(str(f) for f in scan.folders) or "（没有找到字体文件夹）"
+    click.echo(f"查找了 {scan.files} 个字体文件：{folders}", err=True)
+    if scan.skipped:
+        click.echo(f"跳过 {len(scan.skipped)} 个无法读取的字体文件", err=True)
+    if scan.truncated:
+        click.echo("字体文件过多，只读了前一部分", err=True)
+    click.echo(f"说明：{SUBSTITUTION_RULE}。", err=True)
 
 
 # ---------------------------------------------------------------- template packs

@@ -84,7 +84,7 @@ KEYS: tuple[Key, ...] = (
     Key("seed", "seed", "随机种子", "随机种子：同一配置、同一种子，草稿逐字节相同；换个种子换一版", default=0, default_zh="0",
         example="7"),
     Key("adjourn", "bool", "是否以“散会”结尾", "讲话是否以“散会”结尾", default=True, default_zh="true", example="true"),
-    Key("style", "style", "版式文件", "单位版式：版式 YAML 文件的路径，或直接写映射", default_zh="GB/T 9704", example="版式.yaml"),
+    Key("style", "style", "版式文件", "单位版式：版式 YAML 文件的路径、内置版式名（如 windows-fonts），或直接写映射", default_zh="GB/T 9704", example="版式.yaml"),
 )
 BY_NAME = {k.name: k for k in KEYS}
 

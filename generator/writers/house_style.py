@@ -166,9 +166,34 @@ def style_from_mapping(data: dict, source: str) -> Style:
     return _build(data, source, None)
 
 
+def shipped_styles() -> list[str]:
+    """Names of the house styles that ship with speechgen (styles/NAME.yaml)."""
+    from generator.resources import styles_dir
+
+    folder = styles_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def is_style_name(value: str | Path) -> bool:
+    """A bare name (no folder separator, no .yaml/.yml suffix) names a shipped style, not a file."""
+    text = str(value)
+    return bool(text) and "/" not in text and "\\" not in text and not text.lower().endswith((".yaml", ".yml"))
+
+
 def load_style(path: str | Path) -> Style:
-    """Read a house-style YAML file; every problem is an InputError naming the file, line and key."""
+    """Read a house-style YAML file, or a shipped style by name (``windows-fonts``); every problem is an
+    InputError naming the file, line and key."""
     p = Path(path)
+    if is_style_name(path):
+        from generator.resources import styles_dir
+
+        shipped = styles_dir() / f"{path}.yaml"
+        if shipped.is_file():
+            p = shipped
+        elif not p.is_file():  # a suffix-less file of that name still works
+            names = "、".join(shipped_styles()) or "（无）"
+            raise InputError(f"没有名为“{path}”的内置版式；内置版式：{names}（或给出版式 YAML 文件的路径）",
+                             key="style")
     if not p.exists():
         raise InputError("找不到版式文件", path=p)
     text = decode_config_text(read_bytes(p, "style", empty_ok=True), p, "版式文件")
