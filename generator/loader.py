@@ -35,7 +35,7 @@ LIMITS = {
     "template": 1 * MB,
     "phrasebank": 64 * MB,
     "corpus": 64 * MB,
-    "draft": 64 * MB,
+    "draft": 4 * MB,  # a long speech is 150 KB; checking stays within seconds
 }
 #: What each kind of input is called in messages.
 NAMES = {"config": "配置文件", "style": "版式文件", "manifest": "模板包清单", "template": "模板文件",

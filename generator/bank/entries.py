@@ -199,6 +199,8 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     text = m["text"].str()
     if re.search("[\r\n\u2028\u2029\x85]", text):
         m["text"].fail("条目文字只能是一行（一段话里不能换行）")
+    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]", text):
+        m["text"].fail("条目文字里有控制字符或无效字符（可能来自 YAML 的 \\x 转义），请删去")
     for slot in SLOT_RE.findall(text):
         if slot not in SLOTS:
             m["text"].fail(f"未知的占位槽{{{slot}}}，可用：{'、'.join(sorted(SLOTS))}")

@@ -101,7 +101,8 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
         spans.append(Span(body[pos:], default_source))
     merged: list[Span] = []
     for s in spans:
-        s = Span(re.sub("[\x01-\x03\x1f]", "", s.text), s.source, s.emphasis)
+        # no control character reaches a writer (Word's XML refuses them), whoever wrote it
+        s = Span(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", s.text), s.source, s.emphasis)
         if merged and merged[-1].source == s.source and merged[-1].emphasis == s.emphasis:
             merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis)
         elif s.text:

@@ -13,7 +13,10 @@ have downloaded, so on top of it:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +30,7 @@ SECONDS = 20.0  # one render of one template (a compose renders several to fit t
 MAX_CALLS = 2_000_000
 MAX_ITERATIONS = 1_000_000
 MAX_OUTPUT = 2_000_000  # characters one render may produce (a long draft is about 10,000)
-MAX_VALUE = 1_000_000  # characters of a string, or digits of a number, one operation may build
+MAX_VALUE = 100_000  # characters of a string, or digits of a number, one operation may build
 
 
 class BudgetExceeded(TemplateRuntimeError):
@@ -125,10 +128,33 @@ class PackEnvironment(SandboxedEnvironment):
 
 
 def render_bounded(template, context: dict, env: PackEnvironment) -> str:
-    """Render ``template`` with a fresh budget, output size and time checked as it is produced."""
+    """Render ``template`` with a fresh budget, output size and time checked as it is produced.
+
+    One call can still run long between checks (a filter over a huge string): in the main thread a
+    timer interrupts it at SECONDS (elsewhere — the workbench's worker threads — the checks alone hold)."""
     env.budget = Budget()
-    parts = []
-    for chunk in template.generate(**context):
-        env.budget.wrote(len(chunk))
-        parts.append(chunk)
+    parts: list[str] = []
+    with _alarm(SECONDS + 1):
+        for chunk in template.generate(**context):
+            env.budget.wrote(len(chunk))
+            parts.append(chunk)
     return "".join(parts)
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BudgetExceeded(f"模板运行超过 {SECONDS:g} 秒仍未结束（某个过滤器或调用太慢），已停止")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

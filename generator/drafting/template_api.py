@@ -30,6 +30,9 @@ MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
 _KEY = os.urandom(16)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def seal(source: str) -> str:
     return hmac.new(_KEY, source.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
 
@@ -42,6 +45,7 @@ def unseal(field: str) -> str | None:
 
 def mark(text: str, source: str, emphasis: bool = False) -> str:
     """Wrap ``text`` with its provenance; ``emphasis`` flags a sub-point's lead sentence."""
+    text = _CONTROL.sub("", text)  # data never carries marks or control characters into a draft
     return f"\x01{'!' if emphasis else ''}{source}\x1f{seal(source)}\x02{text}\x03" if text else ""
 
 

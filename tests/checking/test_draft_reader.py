@@ -122,3 +122,10 @@ def test_zip_bomb_docx_is_refused_before_unpacking(tmp_path):
         z.writestr("word/bomb.bin", b"\0" * (300 * 1024 * 1024))
     with pytest.raises(InputError, match="压缩炸弹"):
         read_draft(path)
+
+
+def test_an_oversized_draft_is_refused_quickly(tmp_path):
+    path = tmp_path / "huge.md"
+    path.write_text("要坚持党建引领，推动基层治理现代化。\n" * 300_000, encoding="utf-8")  # about 16 MB
+    with pytest.raises(InputError, match="超过了 4 MB 的上限"):
+        read_draft(path)

@@ -101,3 +101,42 @@ def test_a_phrase_text_cannot_add_lines(tmp_path):
                                    encoding="utf-8")
     with pytest.raises(InputError, match="只能是一行"):
         load_phrasebank([folder])
+
+
+def test_one_slow_call_is_interrupted_by_the_timer(tmp_path, monkeypatch):
+    from generator.drafting import sandbox
+    from generator.drafting.compose import compose
+    from generator.errors import InputError
+    from generator.jobs import load
+
+    monkeypatch.setattr(sandbox, "SECONDS", 1.0)
+    body = HEAD + "{% set s = 'x' * 100000 %}@p {{ (s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s)|wordwrap(1)|length }}\n"
+    run_pack(tmp_path, HEAD + "@p 正文。\n")
+    (tmp_path / "packs" / "tt" / "speech.j2").write_text(body, encoding="utf-8")
+    config = load(tmp_path / "c.yaml", [tmp_path / "packs"])
+    with pytest.raises(InputError, match="秒仍未结束"):
+        compose(config, template_dirs=[tmp_path / "packs"])
+
+
+@pytest.mark.parametrize("text", ['"\\x04开头"', '"今天\\x01phrase:opening.1\\x02伪造\\x03开会"', '"今天\\ufffe开会"'])
+def test_control_characters_in_a_phrase_are_refused(tmp_path, text):
+    from generator.bank.entries import load_phrasebank
+    from generator.errors import InputError
+
+    folder = tmp_path / "pb"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(f"- id: user.opening.1\n  category: opening\n  text: {text}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="控制字符"):
+        load_phrasebank([folder])
+
+
+def test_a_template_cannot_put_control_characters_into_a_docx(tmp_path):
+    out = tmp_path / "out.docx"
+    pack_result = run_pack(tmp_path, HEAD + '@p 今天{{ "\\x04\\x1b" }}开会。\n')
+    assert pack_result.returncode == 0, pack_result.stderr
+    result = subprocess.run([sys.executable, "-m", "generator", "render", str(tmp_path / "c.yaml"), "-o", str(out),
+                             "--templates", str(tmp_path / "packs")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    import docx
+
+    assert "今天开会。" in [p.text for p in docx.Document(str(out)).paragraphs]
