@@ -208,3 +208,9 @@ def test_a_null_key_is_reported_at_its_own_line():
     with pytest.raises(ConfigError) as exc:
         parse(MINIMAL + "null: 3\n")
     assert "第5行 None: 未知的配置项" in exc.value.format()
+
+
+@pytest.mark.parametrize("escape", ["\\uFFFE", "\\uFFFF", "\\x04", "\\x1b"])
+def test_yaml_escapes_cannot_smuggle_invalid_characters(escape):
+    c = parse(MINIMAL.replace("place: 江北区", f'place: "江北{escape}区"'))
+    assert c.place == "江北区"
