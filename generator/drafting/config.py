@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,7 +205,7 @@ def _type(c: Collector, data: dict, type_resolver) -> str | None:
 def _level(c: Collector, data: dict) -> str:
     raw = data.get("level")
     level = text(raw) if isinstance(raw, str) else None
-    if raw not in (None, "") and (not level or len(level) > 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", level)):
+    if raw not in (None, "") and level not in LEVEL_WORDS:
         c.add("level", f"应为行政层级，如 {'、'.join(LEVEL_WORDS)}")
         return ""
     return level or ""

@@ -29,7 +29,7 @@ from generator.loader import read_utf8
 SECONDS = 20.0  # one render of one template (a compose renders several to fit the length)
 MAX_CALLS = 2_000_000
 MAX_ITERATIONS = 1_000_000
-MAX_OUTPUT = 2_000_000  # characters one render may produce (a long draft is about 10,000)
+MAX_OUTPUT = 400_000  # characters one render may produce (a long draft is about 10,000)
 MAX_VALUE = 100_000  # characters of a string, or digits of a number, one operation may build
 
 

@@ -36,7 +36,7 @@ MAX_NAME = 60  # characters of a place, speaker, title, meeting or name
 MAX_ITEMS = 60  # facts in one list
 MAX_REPORTERS = 200
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 #: Invisible characters that change how text reads or sorts: zero-width marks, bidi overrides, BOMs.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 

@@ -29,11 +29,16 @@ _RULES: list[tuple[re.Pattern, str]] = [
 
 def explain(exc: TemplateError, names: dict[str, list[str]] | None = None) -> str:
     """``exc`` in Chinese; ``names`` (e.g. {"cfg": [...keys], "s": [...methods]}) feeds the 是否想写 hint."""
-    raw = str(getattr(exc, "message", None) or exc)
+    from jinja2 import TemplateNotFound
+
     from generator.drafting.sandbox import BudgetExceeded
 
+    # never echo marks or control characters (a value's provenance, a file's text) into a message
+    raw = re.sub("\x01[^\x02]*\x02|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(getattr(exc, "message", None) or exc))
     if isinstance(exc, BudgetExceeded):
         return raw
+    if isinstance(exc, TemplateNotFound):
+        return "找不到要引用的模板文件（模板只能引用本包、它继承的包或 _lib/ 里的文件）"
     for pattern, zh in _RULES:
         m = pattern.search(raw)
         if m:

@@ -81,3 +81,14 @@ def test_templates_check_ignores_a_broken_sibling(tmp_path, runner):
     (broken / "manifest.yaml").write_text("id: [\n", encoding="utf-8")
     result = runner.invoke(cli, ["templates", "check", str(tmp_path / "packs" / "mine")])
     assert result.exit_code == 0, result.output
+
+
+def test_template_error_messages_never_echo_marks_or_paths(tmp_path):
+    config, dirs = _pack(tmp_path, '@title 标题\n{% include "../../../private.txt" %}\n')
+    with pytest.raises(InputError) as exc:
+        compose(config, template_dirs=dirs)
+    assert "private" not in exc.value.message and "找不到要引用的模板文件" in exc.value.message
+    config, dirs = _pack(tmp_path / "b", '@title 标题\n{% include cfg.place %}\n')
+    with pytest.raises(InputError) as exc:
+        compose(config, template_dirs=dirs)
+    assert "\x01" not in exc.value.format() and "config:place" not in exc.value.format()

@@ -214,3 +214,15 @@ def test_a_null_key_is_reported_at_its_own_line():
 def test_yaml_escapes_cannot_smuggle_invalid_characters(escape):
     c = parse(MINIMAL.replace("place: 江北区", f'place: "江北{escape}区"'))
     assert c.place == "江北区"
+
+
+@pytest.mark.parametrize("level", ["猫", "一", "国", "村"])
+def test_level_must_be_a_known_one(level):
+    with pytest.raises(ConfigError, match="应为行政层级"):
+        parse(MINIMAL.replace("level: 区", f"level: {level}"))
+
+
+@pytest.mark.parametrize("sep", ["\\u2028", "\\u2029", "\\x85"])
+def test_unicode_line_separators_cannot_add_lines(sep):
+    c = parse(MINIMAL.replace("place: 江北区", f'place: "江北区{sep}@h1 注入"'))
+    assert "\u2028" not in c.place and "\u2029" not in c.place and "\x85" not in c.place
