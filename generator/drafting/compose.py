@@ -7,7 +7,7 @@ the length target is kept; spans carry the provenance marks the template API put
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from jinja2 import TemplateError
 
@@ -83,7 +83,7 @@ def _runtime_zh(exc: BaseException) -> str:
 def _names(ctx: dict) -> dict[str, list[str]]:
     """What a template may name, for the 是否想写 hint of an error."""
     return {"cfg": sorted(ctx["cfg"]), "s": [n for n in dir(ctx["s"]) if not n.startswith("_")],
-            "plan": ["level", "subpoints", "body", "intro", "extra", "thin"], "": ["cfg", "plan", "s", "each"]}
+            "plan": [f.name for f in fields(Plan)], "": ["cfg", "plan", "s", "each"]}
 
 
 def _spans(body: str, default_source: str) -> tuple[Span, ...]:
