@@ -117,14 +117,18 @@ def fsync_dir(folder: str | Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+def _missing_parents(folder: Path) -> list[Path]:
+    """``folder`` and its ancestors that do not exist yet, deepest first (what a mkdir(parents=True) makes)."""
+    out = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
 
-    A reader never sees a half-written file, and a crash leaves the old file intact.
-    """
-    p = check_writable(path, force)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+
+def _write_temp(p: Path, data: bytes) -> str:
+    """Write ``data`` into a new temporary file beside ``p`` (created folders included), flushed and
+    fsynced; its path. InputError (naming ``p``) when any step fails; nothing is left behind then."""
     parent = p.parent if str(p.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -135,23 +139,103 @@ def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) ->
     except OSError as exc:
         raise InputError(f"无法写入：{os_reason(exc)}", path=p) from None
     try:
-        try:
-            with os.fdopen(fd, "wb") as fh:  # write, flush, fsync and close are each checked
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            kind = _not_regular(p)  # checked again just before the rename: it may have changed meanwhile
-            if kind:
-                raise InputError(f"输出路径是一个{kind}，不是普通文件；只会写入或替换普通文件", path=p)
-            os.replace(tmp, p)
-        except OSError as exc:
-            raise InputError(f"无法写入：{os_reason(exc)}", path=p) from None
+        with os.fdopen(fd, "wb") as fh:  # write, flush, fsync and close are each checked
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except OSError as exc:
+        _unlink(tmp)
+        raise InputError(f"无法写入：{os_reason(exc)}", path=p) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
-    fsync_dir(parent)
+    return tmp
+
+
+def _unlink(path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _move_into_place(tmp: str, p: Path) -> None:
+    kind = _not_regular(p)  # checked again just before the rename: it may have changed meanwhile
+    if kind:
+        raise InputError(f"输出路径是一个{kind}，不是普通文件；只会写入或替换普通文件", path=p)
+    try:
+        os.replace(tmp, p)
+    except OSError as exc:
+        raise InputError(f"无法写入：{os_reason(exc)}", path=p) from None
+
+
+def atomic_write(path: str | Path, data: bytes | str, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    A reader never sees a half-written file, and a crash leaves the old file intact.
+    """
+    p = check_writable(path, force)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp = _write_temp(p, data)
+    try:
+        _move_into_place(tmp, p)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    fsync_dir(p.parent if str(p.parent) else Path("."))
     return p
+
+
+def write_all(items, *, force: bool = False) -> list[Path]:
+    """Write several files all or nothing: ``items`` is a list of (path, data).
+
+    Every file is first written in full to a temporary file beside its target; only when all of them
+    are written are they renamed into place, one after the other. A failure while writing (a full disk,
+    ``ulimit -f``) removes every temporary file and the folders this call made, so no output is written;
+    a failure while renaming (rare: the folder changed meanwhile) removes the outputs this call created
+    and says exactly which files it has already replaced."""
+    checked = [(check_writable(path, force), data.encode("utf-8") if isinstance(data, str) else data)
+               for path, data in items]
+    made: list[Path] = []
+    for p, _ in checked:
+        for folder in _missing_parents(p.parent if str(p.parent) else Path(".")):
+            if folder not in made:
+                made.append(folder)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for p, data in checked:
+            temps.append((_write_temp(p, data), p))
+    except BaseException as exc:
+        for tmp, _ in temps:
+            _unlink(tmp)
+        for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+        if isinstance(exc, InputError) and len(checked) > 1:
+            exc.message += f"；{len(checked)} 个输出文件一个都没有写入"
+        raise
+    done: list[tuple[Path, bool]] = []
+    try:
+        for tmp, p in temps:
+            existed = os.path.lexists(p)
+            _move_into_place(tmp, p)
+            done.append((p, existed))
+    except InputError as exc:
+        for tmp, _ in temps:
+            _unlink(tmp)
+        for p, existed in done:
+            if not existed:
+                _unlink(p)
+        replaced = [str(p) for p, existed in done if existed]
+        if replaced:
+            exc.message += f"；已被替换成新内容的文件：{'、'.join(replaced)}"
+        elif done:
+            exc.message += "；已写好的其他输出文件已删除，没有留下任何输出"
+        raise
+    for folder in {p.parent if str(p.parent) else Path(".") for p, _ in checked}:
+        fsync_dir(folder)
+    return [p for p, _ in checked]

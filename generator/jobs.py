@@ -16,7 +16,7 @@ from generator.document import Draft
 from generator.writers import serialize
 from generator.writers.sources import provenance
 from generator.errors import InputError
-from generator.atomic import atomic_write, check_outputs
+from generator.atomic import check_outputs, write_all
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
 
 from generator.writers import FORMATS
@@ -63,6 +63,18 @@ def _safe_name(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "reporter"
 
 
+def with_config_phrases(phrase_dirs, config) -> list:
+    """The phrasebank folders of a render: those given (command line, then SPEECHGEN_PHRASES), then the
+    config's ``phrases:`` (relative to the config file), each once."""
+    out = list(phrase_dirs)
+    seen = {str(Path(p).resolve()) for p in out}
+    for p in getattr(config, "phrases", ()) or ():
+        if str(Path(p).resolve()) not in seen:
+            out.append(Path(p))
+            seen.add(str(Path(p).resolve()))
+    return out
+
+
 def render_command(config_path, out: str, *, seed=None, force=False, template_dirs=(), phrase_dirs=(),
                    style_path=None, each=False, sources=False) -> RenderResult:
     """Everything ``speechgen render`` does, minus printing."""
@@ -104,10 +116,14 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         style = None
     from generator.bank.entries import load_phrasebank
 
-    bank = load_phrasebank(list(phrase_dirs))
+    bank = load_phrasebank(with_config_phrases(phrase_dirs, config))
     pending: list[tuple[Path, bytes]] = []  # written only once every draft has been made
     for path, reporters in jobs:
         draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters)
+        if not draft.char_count():
+            pack = packs[config.type]
+            raise InputError("模板没有写出任何内容（草稿 0 字）：模板是空的、只有注释，或没有输出 @p、@h1 等行；"
+                             "未写入任何文件", path=pack.dir / pack.template)
         data = serialize(draft, fmt, style)
         if path is None:
             result.stdout_text = data.decode("utf-8") + (f"\n{provenance(draft, bank)}" if sources else "")
@@ -118,9 +134,8 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         result.drafts.append(draft)
         result.summary_lines.append(summary_line(draft, path))
         result.errors += _check(draft, config, result.summary_lines)
-    for path, data in pending:
-        atomic_write(path, data, force=force)
-        result.outputs.append(path)
+    # All or nothing: each file is written in full beside its target before any is moved into place.
+    result.outputs.extend(write_all(pending, force=force))
     return result
 
 

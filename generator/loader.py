@@ -42,6 +42,8 @@ NAMES = {"config": "配置文件", "style": "版式文件", "manifest": "模板�
          "phrasebank": "短语库文件", "corpus": "文件", "draft": "文件"}
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
+#: Characters of a source line a message repeats: enough to recognise it, never a 100,000-character line.
+EXCERPT = 200
 
 # libyaml's parser gives the same events, nodes and marks as the pure-Python one, about ten times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -220,9 +222,7 @@ def yaml_error(exc: Exception, path, text: str | None = None, what: str = "YAML 
             line = context.line + 1
         else:
             problem += f"（从第{context.line + 1}行开始）"
-    lines = text.splitlines() if text is not None else []
-    src = lines[line - 1] if line and line <= len(lines) else None
-    return InputError(f"{what}：{problem}", path=path, line=line, source_line=src)
+    return InputError(f"{what}：{problem}", path=path, line=line, source_line=_line_of(text or "", line))
 
 
 def _event_line(ev: yaml.Event) -> int:
@@ -261,11 +261,18 @@ def _vet_events(text: str, path, what: str) -> None:
         loader.dispose()
 
 
+def excerpt(line: str | None, limit: int = EXCERPT) -> str | None:
+    """``line`` as a message quotes it: at most ``limit`` characters, the cut marked with "……"."""
+    if line is None or len(line) <= limit:
+        return line
+    return line[:limit] + f"……（此行共 {len(line)} 个字符，只显示前 {limit} 个）"
+
+
 def _line_of(text: str, line: int | None) -> str | None:
     if not line:
         return None
     lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    return excerpt(lines[line - 1]) if 0 < line <= len(lines) else None
 
 
 @dataclass
@@ -386,7 +393,7 @@ class Collector:
     def __init__(self, path: str, text: str, lines: dict):
         self.path, self.lines = path, lines
         self.problems: list[SpeechgenError] = []
-        self.source = text.splitlines()
+        self.source = [excerpt(line) or "" for line in text.splitlines()]  # as messages quote them
         self.key_lines: dict = {}  # top-level keys as YAML reads them (null → None) → their line
 
     def line_of(self, key: str) -> int | None:

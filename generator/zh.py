@@ -219,3 +219,45 @@ def to_simplified(text: str, force: bool = False) -> str:
     if len(converted) != len(text) or converted.count("\n") != text.count("\n"):
         return text  # never let conversion shift line numbers
     return converted
+
+
+# ---------------------------------------------------------------- names
+COMPOUND_SURNAMES = frozenset(
+    ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "司空", "西门", "南宫", "独孤", "端木", "澹台", "申屠", "太史", "呼延", "闻人", "万俟", "百里", "东郭", "赫连", "钟离", "濮阳", "淳于", "单于", "左丘"])
+
+
+def short_name(name: str) -> str:
+    """How a reporter is called to his face: the given name when it has two characters (刘志强 → 志强,
+    欧阳明辉 → 明辉), else the whole name (孙丽, 欧阳明 and names of other shapes stay as they are)."""
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+    given = name[len(surname):]
+    return given if len(given) == 2 else name
+
+
+# ---------------------------------------------------------------- levels
+#: Words that address units of another level than the speech's own: a town's speech has no 各乡镇 to
+#: address and no 县直部门 to command; a county's has no 各县（市、区）.
+OTHER_LEVEL = {
+    "镇": r"各乡镇|各乡（镇）|各镇(?!村)|各街道|街道社区|街道党|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
+    "乡": r"各乡镇|各乡（镇）|各乡(?!村)|各街道|街道社区|街道党|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
+    "街道": r"各乡镇|各街道|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
+    "县": r"各县（市、区）|各县（区）|各县市区|各区县|各市（州）|市直部门|市直各部门|区直部门",
+    "区": r"各县（市、区）|各县（区）|各县市区|各区县|各市（州）|市直部门|市直各部门|县直部门|县直各部门",
+    "旗": r"各县（市、区）|各旗县|各市（州）|市直部门|县直部门",
+    "市": r"各市（州）|各地市|省直部门|县直部门|区直部门",
+    "州": r"各市（州）|各地市|省直部门|县直部门",
+}
+#: What only a county or above can promise or command (a town cannot set 报酬待遇正常增长机制, and has no
+#: 机关、国企、学校、医院 of its own to direct): kept out of drafts below the county.
+BELOW_COUNTY = r"报酬待遇正常增长机制|机关、国企、学校、医院|县直|区直|各乡镇|乡镇党委书记|各级党组织书记"
+#: Levels below the county (镇/乡/街道).
+LOWER_LEVELS = ("镇", "乡", "街道")
+
+
+def foreign_to(level: str | None) -> str | None:
+    """The pattern of words that do not belong in a speech of ``level`` (None when nothing is known)."""
+    rx = OTHER_LEVEL.get(level or "")
+    if level in LOWER_LEVELS:
+        rx = f"{rx}|{BELOW_COUNTY}" if rx else BELOW_COUNTY
+    return rx
+

@@ -11,7 +11,7 @@ import stat
 import pytest
 
 from generator.errors import InputError, OutputExistsError
-from generator.atomic import atomic_write, check_outputs, check_writable
+from generator.atomic import atomic_write, check_outputs, check_writable, write_all
 
 
 def test_writes_and_refuses_overwrite(tmp_path):
@@ -139,3 +139,35 @@ def test_check_outputs_refuses_an_input_and_duplicates_before_any_write(tmp_path
     with pytest.raises(OutputExistsError):
         check_outputs([tmp_path / "a.md", tmp_path / "b.md"], force=False)
     assert sorted(os.listdir(tmp_path)) == ["b.md", "c.yaml", "link.yaml"]
+
+
+def test_write_all_writes_every_file_or_none(tmp_path, monkeypatch):
+    """2.23, 2.24: outputs written one after the other left the first ones behind when a later one failed."""
+    import generator.atomic as atomic
+
+    ok = write_all([(tmp_path / "a.md", "甲"), (tmp_path / "new" / "b.md", b"\xe4\xb9\x99")])
+    assert ok == [tmp_path / "a.md", tmp_path / "new" / "b.md"] and (tmp_path / "new" / "b.md").read_text("utf-8") == "乙"
+    real = os.fdopen
+    opened = []
+
+    def fdopen(fd, *a, **k):
+        opened.append(fd)
+        if len(opened) == 3:
+            os.close(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, *a, **k)
+
+    monkeypatch.setattr(atomic.os, "fdopen", fdopen)
+    items = [(tmp_path / "a.md", "新甲"), (tmp_path / "deep" / "er" / "c.md", "丙"), (tmp_path / "d.md", "丁")]
+    with pytest.raises(InputError, match="磁盘空间不足") as exc:
+        write_all(items, force=True)
+    assert exc.value.path == str(tmp_path / "d.md")
+    assert sorted(os.listdir(tmp_path)) == ["a.md", "new"]  # no temporary file, not even the folders made
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "甲"
+
+
+def test_write_all_checks_every_target_before_writing(tmp_path):
+    (tmp_path / "b.md").write_text("旧", encoding="utf-8")
+    with pytest.raises(OutputExistsError):
+        write_all([(tmp_path / "a.md", "甲"), (tmp_path / "b.md", "乙")])
+    assert sorted(os.listdir(tmp_path)) == ["b.md"]

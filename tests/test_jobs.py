@@ -224,5 +224,18 @@ def test_sources_lists_where_every_stretch_came_from(runner, tmp_path):
     side = (tmp_path / "d.md.sources.md").read_text(encoding="utf-8")
     assert "← 配置项 achievements[0]" in side and "← 模板 shuzhi_speech/speech.j2" in side
     assert "（point，手写条目）" in side or "（point，0" in side
-    assert re.search(r"短语库 \w+\.\d{4}（\w+，\d{3}_[0-9a-f]+\.txt:\d+", side)  # mined: file:line
+    assert re.search(r"短语库(?:单元)? \w+\.[0-9a-f]{8,}（\w+，\d{3}_[0-9a-f]+\.txt:\d+", side)  # mined: file:line
     assert side.count("## 第") == len(compose(load(EXAMPLES / "shuzhi_speech.yaml")).blocks)  # every paragraph
+
+
+def test_the_configs_phrases_folders_feed_the_draft(tmp_path, seeds_dir):
+    """``phrases:`` in a config works like --phrases: its folder's entries are used, namespaced by folder."""
+    from generator.jobs import load
+    from generator.drafting.compose import compose
+    from generator.mining.miner import mine
+
+    mine([seeds_dir], tmp_path / "ours")
+    text = (EXAMPLES / "shuzhi_speech.yaml").read_text(encoding="utf-8") + "phrases: [ours]\n"
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    draft = compose(load(tmp_path / "c.yaml"))
+    assert any(s.source.startswith("phrase:ours:") for b in draft.blocks for s in b.spans)

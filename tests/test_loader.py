@@ -89,3 +89,24 @@ def test_arbitrary_bytes_decode_or_are_refused(data):
         assert "c.yaml" in err.format()
     else:
         assert isinstance(text, str)
+
+
+@pytest.mark.parametrize("doc", ["points: " + "[" * 100000 + "]" * 100000 + "\n",
+                                 "a: &x " + "甲" * 5000 + "\n", "a: [" + "乙" * 50000 + "\n"])
+def test_a_message_quotes_at_most_an_excerpt_of_a_long_line(doc):
+    """6.16: a 100,000-character line was echoed whole (a 200 KB error message)."""
+    from generator.loader import EXCERPT
+
+    with pytest.raises(InputError) as exc:
+        parse_yaml(doc, "c.yaml", "配置文件")
+    message = exc.value.format()
+    assert len(message) < EXCERPT + 300 and "只显示前 200 个" in message
+
+
+def test_config_problems_quote_an_excerpt_of_their_line(tmp_path, runner):
+    from generator.cli import cli
+
+    config = tmp_path / "c.yaml"
+    config.write_text(f"type: shuzhi_speech\nplace: {'云溪' * 1000}区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(config), "-o", str(tmp_path / "o.md")])
+    assert result.exit_code == 2 and "place" in result.stderr and len(result.stderr) < 1000, result.stderr

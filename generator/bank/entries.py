@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -38,7 +38,8 @@ def category_id(name: str) -> str:
 SLOTS = frozenset({"place", "scope", "our", "committee", "year", "review_year", "count", "n", "name",
                    "reporter"})
 #: YAML files in a phrasebank folder that are data of another kind, not entry lists.
-RESERVED_FILES = frozenset({"era_rules.yaml", "themes.yaml", "years.yaml", "checker_words.yaml"})
+RESERVED_FILES = frozenset({"era_rules.yaml", "themes.yaml", "years.yaml", "checker_words.yaml", "matters.yaml",
+                            "units.yaml"})
 SLOT_RE = re.compile(r"\{([a-z_]+)\}")
 _ID_RE = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)+$")
 _TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -85,6 +86,8 @@ class Entry:
 @dataclass(frozen=True)
 class Phrasebank:
     entries: tuple[Entry, ...]
+    units: tuple = ()  # generator.bank.units.Unit, user folders' first
+    vocabulary: dict = field(default_factory=dict)  # word → units it occurs in, over every mined folder
 
     def query(self, category=None, theme=None, search=None) -> list[Entry]:
         """Entries matching every filter given, sorted by id."""
@@ -99,10 +102,19 @@ class Phrasebank:
     def get(self, entry_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
+    def unit(self, unit_id: str):
+        """The mined unit (generator.bank.units.Unit) of this id, or None."""
+        return next((u for u in self.units if u.id == unit_id), None)
+
 
 # ---------------------------------------------------------------- loading
 def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> Phrasebank:
-    """Entries of the user's folders, then the built-in ones; a user entry overrides a built-in one by id.
+    """Entries of the user's folders, then the built-in ones.
+
+    Ids are namespaced by their folder: a user folder's entries are known as ``NAME:id`` (NAME the
+    folder's name, made unique among the folders given), so a user's ``point.0007`` never shadows the
+    built-in ``point.0007`` and ``--sources`` tells which corpus a sentence came from; the built-in
+    folders keep bare ids. Two entries with one id in one folder are an error.
 
     A folder written by ``speechgen mine`` (it holds manifest.json, the fingerprint index or a pending
     list) is used only when complete: its manifest lists every entry file with its SHA-256, so a set
@@ -114,7 +126,7 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
 
     # The names generator.mining.miner writes (not imported: drafting never loads the miner).
     manifest_name, mined_format = "manifest.json", "speechgen-mined/1"
-    markers = (manifest_name, ".manifest.pending.json", "fingerprints.json.gz")
+    markers = (manifest_name, ".manifest.pending.json", "fingerprints.json.gz", "units.yaml", "vocabulary.json")
 
     def refuse(folder: Path, why: str) -> InputError:
         return InputError(f"短语库文件夹不完整：{why}。可能是上次 speechgen mine 中途被打断，或其中的文件被手工改过；"
@@ -145,8 +157,13 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
             if path.parent == root and path.name not in listed:
                 raise refuse(root, f"{path.name} 不在 {manifest_name} 中")
 
+    from generator.bank.units import UNITS_FILE, VOCABULARY_FILE, load_units, load_vocabulary
+
     chosen: dict[str, Entry] = {}
+    units: list = []
+    vocabulary: dict[str, int] = {}
     groups = [(Path(d), str(d)) for d in extra_dirs]
+    spaces = namespaces([folder for folder, _ in groups])
     if include_builtin:
         base = phrasebank_dir()
         groups += [(base / "curated", "curated"), (base / "mined", "mined")]
@@ -165,9 +182,40 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
                 if entry.id in group:
                     raise InputError(f"条目编号“{entry.id}”重复", path=path, key="id")
                 group[entry.id] = entry
+        space = spaces.get(folder)
         for entry_id, entry in group.items():
-            chosen.setdefault(entry_id, entry)
-    return Phrasebank(tuple(sorted(chosen.values(), key=lambda e: e.id)))
+            if space:
+                entry = replace(entry, id=f"{space}:{entry_id}")
+            chosen.setdefault(entry.id, entry)
+        for path in _data_files(folder, UNITS_FILE):
+            for unit in load_units(path, origin=origin):
+                units.append(replace(unit, id=f"{space}:{unit.id}") if space else unit)
+        for path in _data_files(folder, VOCABULARY_FILE):
+            for word, n in load_vocabulary(path).items():
+                vocabulary[word] = vocabulary.get(word, 0) + n
+    return Phrasebank(tuple(sorted(chosen.values(), key=lambda e: e.id)), tuple(units), vocabulary)
+
+
+def _data_files(folder: Path, name: str) -> list[Path]:
+    return sorted(p for p in folder.rglob(name) if not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def namespaces(folders) -> dict[Path, str]:
+    """The namespace of each user phrasebank folder: its name (no colon, no spaces), with ~2, ~3 … for
+    a second folder of the same name; the same folder given twice keeps one."""
+    out: dict[Path, str] = {}
+    taken: set[str] = set()
+    for folder in folders:
+        if folder in out:
+            continue
+        base = re.sub(r"[:\s]+", "_", Path(folder).resolve().name or "phrases").strip("_") or "phrases"
+        name, k = base, 1
+        while name in taken or name in ("mined", "curated"):
+            k += 1
+            name = f"{base}~{k}"
+        taken.add(name)
+        out[folder] = name
+    return out
 
 
 def entry_files(folder: Path) -> list[Path]:

@@ -1,7 +1,9 @@
-"""Curated year facts: what a year is known for (中国共产党成立105周年, “十五五”开局之年 …)."""
+"""Curated year facts: what a year is known for (中国共产党成立105周年, “十五五”开局之年 …), the guiding-thought
+line speeches use that year, and the year's main party-building tasks (phrasebank/curated/years.yaml)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -9,21 +11,40 @@ from generator.loader import load_yaml
 from generator.resources import phrasebank_dir
 
 
+@dataclass(frozen=True)
+class Year:
+    facts: tuple[str, ...] = ()
+    guiding: str = ""  # 以习近平新时代中国特色社会主义思想为指导，深入贯彻党的二十大和二十届历次全会精神
+    tasks: tuple[str, ...] = ()  # 抓好村（社区）“两委”换届 …
+
+
 @cache
-def _year_facts_at(path: Path) -> dict[int, tuple[str, ...]]:
+def _years_at(path: Path) -> dict[int, Year]:
     if not path.is_file():
         return {}
     doc = load_yaml(path)
-    out: dict[int, tuple[str, ...]] = {}
+    out: dict[int, Year] = {}
     for item in (doc.seq() if doc.value is not None else []):
-        m = item.mapping(allowed=None, required=("year", "facts"))  # extra keys (notes) are the author's
+        m = item.mapping(allowed=None, required=("year", "facts"))  # extra keys (notes, sources) are the author's
         year = m["year"].int(1900, 2200)
         if year in out:
             m["year"].fail(f"年份 {year} 重复")
-        out[year] = tuple(f.str() for f in m["facts"].seq())
+        guiding = m["guiding"].str() if "guiding" in m else ""
+        if guiding and "guiding_checked" not in m:
+            m["guiding"].fail("指导思想表述要写明出处（guiding_checked）")
+        tasks = []
+        for t in (m["tasks"].seq() if "tasks" in m else []):
+            tm = t.mapping(allowed=("text", "date", "checked"), required=("text", "checked"))
+            tasks.append(tm["text"].str())
+        out[year] = Year(tuple(f.str() for f in m["facts"].seq()), guiding, tuple(tasks))
     return out
+
+
+def year_info(year: int) -> Year:
+    """What ``years.yaml`` holds for ``year`` (empty when the year is not listed)."""
+    return _years_at(phrasebank_dir() / "curated" / "years.yaml").get(year, Year())
 
 
 def year_facts(year: int) -> tuple[str, ...]:
     """What the year is known for (e.g. 中国共产党成立105周年); empty when the year is not listed."""
-    return _year_facts_at(phrasebank_dir() / "curated" / "years.yaml").get(year, ())
+    return year_info(year).facts

@@ -11,39 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from generator.bank.words import Words, words  # noqa: F401  (re-exported for the rules)
 from generator.checking.base import Doc
 
-FILENAME = "checker_words.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+”?|[^。！？!?]+$")
 _MARKER = "[一二三四五六七八九十]"
 #: A sub-point that opens its paragraph: 一要…。 二是…。 第一，…。 （一）…。 1.…。
 _HEAD = re.compile(rf"^(?:{_MARKER}{{1,2}}[要是]|第{_MARKER}{{1,2}}[，,、]|[（(]{_MARKER}{{1,2}}[）)]|\d{{1,2}}[.．、])")
 HEAD_MAX = 40  # characters: a first sentence longer than this is a paragraph's opening, not a head
-
-
-@dataclass(frozen=True)
-class Words:
-    stop: tuple[str, ...]  # generic verbs and theme words, longest first
-    theme: tuple[str, ...]
-    function_chars: frozenset
-    problem: tuple[str, ...]
-    tic_openers: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def words() -> Words:
-    from generator.loader import load_yaml
-    from generator.resources import phrasebank_dir
-
-    m = load_yaml(phrasebank_dir() / "curated" / FILENAME, what="检查词表").mapping(
-        allowed=("generic", "theme", "function_chars", "problem", "tic_openers"))
-    lst = lambda key: tuple(n.str() for n in m[key].seq()) if key in m else ()
-    stop = sorted(set(lst("generic") + lst("theme")), key=lambda w: (-len(w), w))
-    return Words(tuple(stop), lst("theme"), frozenset(m["function_chars"].str() if "function_chars" in m else ""),
-                 tuple(sorted(set(lst("problem")), key=lambda w: (-len(w), w))), lst("tic_openers"))
 
 
 def _mask(text: str, vocab) -> list[bool]:

@@ -5,7 +5,9 @@ matter). A head's matter is its content bigrams (generator.checking.content); al
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from generator.bank.matter import ECHO_MIN, TWIN_IN_BODY, head_key, lcs, restates
 from generator.checking.base import Doc, Finding, excerpt
 from generator.checking.content import SubPoint, matter, strip_quotes, subpoints, words
 
@@ -15,12 +17,7 @@ def quote(s: str, width: int = 40) -> str:
     s = s.strip()
     return s if len(s) <= width else s[:width - 1] + "…"
 
-# head_echo: the body's first sentence holds a run of the head's first clause at least this share of the
-# clause long, and at least ECHO_MIN characters. Measured on the 40 sub-points of the 5 seeds: a first
-# sentence shares at most 0.67 of its head's first clause (8 of 12 characters; 4 of 6 for 严明政治纪律);
-# the review's echoes in our six drafts (要加强年轻干部培养锻炼, 要严肃追责问责 …) are all at 0.75 or more.
-ECHO_SHARE = 0.7
-ECHO_MIN = 5
+# head_echo: generator.bank.matter.restates (shared with drafting, which never picks such a sentence).
 #: The body sentences read for an echo: the first, and the second when the first is a maxim or a short
 #: lead-in (the review counts 要严格落实“三会一课”… after one lead sentence as an echo too).
 ECHO_SENTENCES = 2
@@ -35,25 +32,8 @@ SENTENCE_MIN = 20
 TWIN_RUN = 4
 TWIN_SHARE = 0.6
 # twin_heads: a head's first clause (its generic verb aside) found in a sibling's body, at least this long.
-TWIN_IN_BODY = 6
-_LEAD_VERB = re.compile(r"^(?:要|必须|注重|坚持|着力|切实)")
 #: A measure sentence opens with 要/必须/注重 … or straight with a verb (扩大…, 强化…): what off_matter judges.
 _OPENER = re.compile(r"^(?:[^，。]{0,12}要|必须|注重|坚持|着力|切实|进一步|大力|全面|持续|深入|不断|[扩强加推健完落深提增严规优建])")
-
-
-def _lcs(a: str, b: str) -> tuple[int, int]:
-    """(length, end in a) of the longest common substring of a and b."""
-    best, end = 0, 0
-    prev = [0] * (len(b) + 1)
-    for i, ca in enumerate(a, 1):
-        cur = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cur[j] = prev[j - 1] + 1
-                if cur[j] > best:
-                    best, end = cur[j], i
-        prev = cur
-    return best, end
 
 
 def _first_clause(sp: SubPoint) -> str:
@@ -73,12 +53,8 @@ def _main_and_purpose(sp: SubPoint) -> tuple[str, str]:
 
 
 def _strip_generic(text: str) -> str:
-    """``text`` without a leading generic verb (加强、推进 …) or 要/必须."""
-    text = _LEAD_VERB.sub("", text)
-    for w in words().stop:
-        if text.startswith(w) and len(w) >= 2:
-            return text[len(w):]
-    return text
+    """``text`` without a leading generic verb (加强、推进 …) or 要/必须 (generator.bank.matter.head_key)."""
+    return head_key(text)
 
 
 def _echo(sp: SubPoint):
@@ -86,9 +62,7 @@ def _echo(sp: SubPoint):
     if len(key) < ECHO_MIN:
         return None
     for k, (line, off, s) in enumerate(sp.body[:ECHO_SENTENCES]):
-        lead = "，".join(re.split(r"[，,；;]", strip_quotes(s))[:2])
-        run, _ = _lcs(key, lead)
-        if run >= max(ECHO_MIN, ECHO_SHARE * len(key)):
+        if restates(key, s):
             return k, line, off, s
         if k == 0 and len(s) >= 40:
             break  # a full first sentence of its own: a later one is no echo of the head
@@ -124,11 +98,28 @@ def _judged(doc: Doc, sp: SubPoint) -> bool:
     return (sp.marker[-1] != "是" and "同志" not in sp.head and bool(sp.body) and sp.body[0][0] == sp.line)
 
 
+@lru_cache(maxsize=1)
+def _matters():
+    """Matter against the built-in vocabulary and the curated matter groups: the drafting's own measure,
+    so a sentence drafting holds on the matter (钉钉子精神 under 求真务实, one group) is never reported."""
+    from generator.bank.matter import Matters
+    from generator.bank.units import VOCABULARY_FILE, load_vocabulary
+    from generator.errors import SpeechgenError
+    from generator.resources import phrasebank_dir
+
+    try:
+        vocabulary = load_vocabulary(phrasebank_dir() / "mined" / VOCABULARY_FILE)
+    except SpeechgenError:
+        vocabulary = {}
+    return Matters(vocabulary)
+
+
 def check_off_matter(doc: Doc) -> list[Finding]:
     out = []
     for sp in subpoints(doc):
         if not _judged(doc, sp):
             continue
+        hm = _matters().head(strip_quotes(sp.head))
         head = strip_quotes(sp.head)
         main_text, purpose_text = _main_and_purpose(sp)
         main = matter(main_text)
@@ -144,7 +135,7 @@ def check_off_matter(doc: Doc) -> list[Finding]:
             if len(text) < SENTENCE_MIN:
                 continue
             grams = {text[j:j + 2] for j in range(len(text) - 1)}
-            if main & grams or len(rest & grams) >= REST_SHARE:
+            if main & grams or len(rest & grams) >= REST_SHARE or (hm.related and _matters().carried(hm, text)):
                 continue
             lead = re.split(r"[，,；;：:]", text)[0]
             verbs = [w for w in _generic_in(lead) if w in head_verbs]
@@ -165,8 +156,10 @@ def check_twin_heads(doc: Doc) -> list[Finding]:
     out = []
     points = subpoints(doc)
     for b_i, b in enumerate(points):
+        if "同志" in b.head:
+            continue  # （二）马文斌同志（…党工委书记）: a 点评's part named after a person, not a matter
         for a in points[:b_i]:
-            if a.parent != b.parent or _kind(a.marker) != _kind(b.marker):
+            if a.parent != b.parent or _kind(a.marker) != _kind(b.marker) or "同志" in a.head:
                 continue
             why = _twins(a, b)
             if why:
@@ -187,7 +180,7 @@ def _kind(marker: str) -> str:
 
 def _twins(a: SubPoint, b: SubPoint) -> str | None:
     ka, kb = _first_clause(a), _first_clause(b)
-    run, end = _lcs(ka, kb)
+    run, end = lcs(ka, kb)
     shared = ka[end - run:end]
     parallel = ka.find(shared) == kb.find(shared) > 0 and abs(len(ka) - len(kb)) <= 1
     if parallel:

@@ -21,6 +21,8 @@ FORMULAS = ("习近平新时代中国特色社会主义思想", "以习近平同
             "中国特色社会主义", "党的二十大精神", "党的二十届三中全会精神", "抓基层党建工作述职评议")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]{0,40}》|「[^」]{0,30}」")
 _CLAUSE_END = re.compile(r"[；;：:。！？!?]")
+#: 针对……的问题，要……: a deployment that takes up a problem named earlier names it again by design.
+_ANSWER = re.compile(r"(?:针对|解决|对)[^，。；：]{2,60}?的?问题")
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +73,7 @@ def _phrase_repeats(doc: Doc, masked: dict[int, list[tuple[int, int]]]) -> list[
         for s, e in masked.get(i, []):
             blank = blank[:s] + "\n" * (e - s) + blank[e:]
         blank = _QUOTED.sub(lambda m: "\n" * len(m.group(0)), blank)
+        blank = _ANSWER.sub(lambda m: "\n" * len(m.group(0)), blank)
         # A phrase lives within a clause: "……还不够扎实；二是组织生活……" joins two items, it is not one.
         blank = _CLAUSE_END.sub("\n", blank)
         for f in formulas():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from generator.zh import COMPOUND_SURNAMES, OTHER_LEVEL, short_name  # noqa: F401  (re-exported: this rule's API)
 from generator.checking.base import Doc, Finding, excerpt
 
 # ------------------------------------------------------------------ meeting and level
@@ -69,18 +70,6 @@ def check_backbone(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
 
 
 # ------------------------------------------------------------------ level_voice
-#: Words that address units of another level than the speech's own: a town's speech has no 各乡镇 to
-#: address and no 县直部门 to command; a county's has no 各县（市、区）.
-OTHER_LEVEL = {
-    "镇": r"各乡镇|各乡（镇）|各镇(?!村)|各街道|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
-    "乡": r"各乡镇|各乡（镇）|各乡(?!村)|各街道|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
-    "街道": r"各乡镇|各街道|县直部门|县直各部门|区直部门|市直部门|各县（市、区）|各区县",
-    "县": r"各县（市、区）|各县（区）|各县市区|各区县|各市（州）|市直部门|市直各部门|区直部门",
-    "区": r"各县（市、区）|各县（区）|各县市区|各区县|各市（州）|市直部门|市直各部门|县直部门|县直各部门",
-    "旗": r"各县（市、区）|各旗县|各市（州）|市直部门|县直部门",
-    "市": r"各市（州）|各地市|省直部门|县直部门|区直部门",
-    "州": r"各市（州）|各地市|省直部门|县直部门",
-}
 _LEVEL_NAME = {"镇": "镇", "乡": "乡", "街道": "街道", "县": "县", "区": "区", "旗": "旗", "市": "市", "州": "州"}
 
 
@@ -108,18 +97,6 @@ _PLACE_POST = re.compile(r"(?:镇|乡|街道|县|区|市)(?:党委|党工委)(?:
 # form (志强同志) or 你 — in our two 点评 drafts each part names its reporter in full 3–5 times.
 NAME_MIN = 3
 #: Compound surnames, kept whole: 欧阳明辉 is 明辉同志 to his face, not 阳明辉同志 or 欧阳明辉同志.
-COMPOUND_SURNAMES = frozenset(
-    ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "司空", "西门", "南宫", "独孤", "端木", "澹台", "申屠", "太史", "呼延", "闻人", "万俟", "百里", "东郭", "赫连", "钟离", "濮阳", "淳于", "单于", "左丘"])
-
-
-def short_name(name: str) -> str:
-    """How a reporter is called to his face: the given name when it has two characters (刘志强 → 志强,
-    欧阳明辉 → 明辉), else the whole name (孙丽, 欧阳明 and names of other shapes stay as they are)."""
-    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
-    given = name[len(surname):]
-    return given if len(given) == 2 else name
-
-
 def reporter_parts(doc: Doc):
     """(heading line, name, post, [body lines]) of each part of a 点评 headed （一）XX同志（post）."""
     parts: list[tuple[int | None, str, str, list[int]]] = []

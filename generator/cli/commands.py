@@ -12,6 +12,17 @@ import click
 from generator.errors import InputError, SpeechgenError
 from generator.cli.errors import Group, ignore_file_size_signal, write_stdout
 
+
+def _print(text: str) -> None:
+    """Print what a command produces (a listing, a report) on stdout; a closed, full or size-limited
+    stdout is exit 2 with a message, never a silent exit 0 with the output lost or cut."""
+    write_stdout(text if text.endswith("\n") or not text else text + "\n", key=None, advice="")
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        click.echo(f"注意：{note}", err=True)
+
 def _templates(given) -> list[Path]:
     """--templates folders, then those of $SPEECHGEN_TEMPLATES."""
     from generator.resources import TEMPLATES_ENV, user_dirs
@@ -30,7 +41,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(package_name="speechgen", message="speechgen %(version)s")
+@click.version_option(package_name="speechgen", message="speechgen %(version)s", help="显示版本号并退出。")
 def cli() -> None:
     """speechgen：基层党建会议讲话稿起草工具（离线、可复现、不编造事实）。"""
 
@@ -48,16 +59,17 @@ def corpus_clean(file: Path) -> None:
     from generator.corpus import read_corpus, read_speech
 
     if not file.is_dir():
-        click.echo(read_speech(file).clean_text(), nl=False)
+        write_stdout(read_speech(file).clean_text(), key=None, advice="")
         return
     failed = 0
-    for path, result in read_corpus([file]):
+    notes: list[str] = []
+    for path, result in read_corpus([file], notes=notes):
         if isinstance(result, SpeechgenError):
             failed += 1
             click.echo(f"跳过：{result.format()}", err=True)
             continue
-        click.echo(f"==> {path} <==")
-        click.echo(result.clean_text(), nl=False)
+        write_stdout(f"==> {path} <==\n{result.clean_text()}", key=None, advice="")
+    _notes(notes)
     if failed:
         click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
         sys.exit(2)
@@ -70,31 +82,30 @@ def corpus_show(file: Path, as_json: bool) -> None:
     """显示讲话的结构：标题、各段角色与标题层级（FILE 可以是文件夹）。"""
     from generator.corpus import read_corpus, read_speech
 
-    def show(speech) -> None:
-        click.echo(f"标题：{speech.title}")
+    def show(speech) -> str:
+        lines = [f"标题：{speech.title}"]
         for i, p in enumerate(speech.paragraphs, 1):
             level = f"L{p.level}" if p.level else "  "
-            click.echo(f"{i:>3} {level} [{p.role}] {p.text}")
+            lines.append(f"{i:>3} {level} [{p.role}] {p.text}")
+        return "\n".join(lines)
 
     if not file.is_dir():
         speech = read_speech(file)
-        if as_json:
-            click.echo(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            show(speech)
+        _print(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2) if as_json else show(speech))
         return
     failed, items = 0, []
-    for path, result in read_corpus([file]):
+    notes: list[str] = []
+    for path, result in read_corpus([file], notes=notes):
         if isinstance(result, SpeechgenError):
             failed += 1
             click.echo(f"跳过：{result.format()}", err=True)
         elif as_json:
             items.append({"file": str(path), **result.to_dict()})
         else:
-            click.echo(f"==> {path} <==")
-            show(result)
+            _print(f"==> {path} <==\n{show(result)}")
     if as_json:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        _print(json.dumps(items, ensure_ascii=False, indent=2))
+    _notes(notes)
     if failed:
         click.echo(f"错误：有 {failed} 个文件无法读取。", err=True)
         sys.exit(2)
@@ -108,14 +119,16 @@ def corpus_show(file: Path, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="允许覆盖输出文件夹中由挖掘生成的文件。")
 def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) -> None:
     """用 jieba 从语料中挖掘短语库条目（带出处）。"""
+    from generator.corpus.reader import corpus_files
     from generator.mining.miner import mine as run_mine
 
+    found: list[str] = []  # folders the corpus reader leaves out (an earlier mine's phrasebank inside it)
+    corpus_files(corpus_paths, notes=found)
     report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=_ProgressBar() if sys.stderr.isatty() else None,
                       force=force)
     for path, message in report.skipped:
         click.echo(f"跳过：{path}：{message}", err=True)
-    for note in report.notes:
-        click.echo(f"注意：{note}", err=True)
+    _notes([*found, *report.notes])
     click.echo(report.summary())
 
 
@@ -136,12 +149,14 @@ def phrases(category, theme, search, phrase_dirs, as_json) -> None:
     if theme and not entries and theme not in load_themes():
         raise InputError(f"没有“{theme}”这个主题；可用的主题：{'、'.join(load_themes())}", key="--theme")
     if as_json:
-        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        _print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
+    lines = []
     for e in entries:
         themes = "、".join(e.themes) or "—"
         src = "；".join(e.sources[:3]) + ("…" if len(e.sources) > 3 else "")
-        click.echo(f"{e.id}  [{e.category}] {e.text}\n    主题：{themes}  出处：{src or '手写'}")
+        lines.append(f"{e.id}  [{e.category}] {e.text}\n    主题：{themes}  出处：{src or '手写'}")
+    _print("\n".join(lines))
     click.echo(f"共 {len(entries)} 条", err=True)
 
 
@@ -169,7 +184,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
 @cli.command()
 @click.argument("config", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, help="输出文件（.docx / .md / .txt），- 表示打印。")
-@click.option("--seed", type=int, help="随机种子（默认取配置中的 seed）。")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="随机种子，0 到 2⁶³−1 的整数（默认取配置中的 seed）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path),
               help="额外的模板包文件夹（优先于内置模板）。")
@@ -205,13 +220,23 @@ def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, eac
 def check(file, as_json, year, target_length, corpus_dirs, level, meeting_type) -> None:
     """检查讲话稿：占位符、数目不符、序号、重复、过时提法、查重、字数、标点。"""
     from generator.checking.registry import check_file, format_findings
+    from generator.drafting.schema import LEVEL_WORDS
 
+    if level is not None and level.strip() not in LEVEL_WORDS:
+        raise InputError(f"没有“{level}”这个行政层级；可用的层级：{'、'.join(LEVEL_WORDS)}", key="--level")
+    if meeting_type is not None:
+        from generator.drafting.packs import resolve_type
+
+        try:
+            meeting_type = resolve_type(meeting_type, _templates(()))
+        except InputError as exc:
+            raise InputError(exc.message, key="--type") from None
     findings = check_file(file, year=year, target_length=target_length, corpus_dirs=list(corpus_dirs),
-                          level=level, meeting_type=meeting_type)
+                          level=level.strip() if level else None, meeting_type=meeting_type)
     if as_json:
-        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+        _print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
-        click.echo(format_findings(findings, str(file)))
+        _print(format_findings(findings, str(file)))
     if any(f.severity == "error" for f in findings):
         sys.exit(1)
 
@@ -227,10 +252,9 @@ def fonts(font_folders, as_json) -> None:
     scan = scan_fonts([*font_dirs(), *font_folders])
     statuses = font_report(scan=scan)
     if as_json:
-        click.echo(json.dumps(report_dict(statuses, scan), ensure_ascii=False, indent=2))
+        _print(json.dumps(report_dict(statuses, scan), ensure_ascii=False, indent=2))
         return
-    for status in statuses:
-        click.echo(status.line())
+    _print("\n".join(status.line() for status in statuses))
     folders = "、".join(str(f) for f in scan.folders) or "（没有找到字体文件夹）"
     click.echo(f"查找了 {scan.files} 个字体文件：{folders}", err=True)
     if scan.skipped:
@@ -252,8 +276,7 @@ def templates__templates(template_dirs) -> None:
     """列出可用的会议类型模板包。"""
     from generator.drafting.packs import find_packs
 
-    for pack in find_packs(_templates(template_dirs)).values():
-        click.echo(f"{pack.id}\t{pack.name}\t{pack.origin}")
+    _print("\n".join(f"{pack.id}\t{pack.name}\t{pack.origin}" for pack in find_packs(_templates(template_dirs)).values()))
 
 
 @templates.command("show")
@@ -263,7 +286,7 @@ def templates_show(type_name, template_dirs) -> None:
     """显示模板包的说明与文件。"""
     from generator.drafting.packs import get_pack
 
-    click.echo(get_pack(type_name, _templates(template_dirs)).describe())
+    _print(get_pack(type_name, _templates(template_dirs)).describe())
 
 
 @templates.command("new")
@@ -286,14 +309,10 @@ def templates_check(pack_dir) -> None:
     from generator.drafting.authoring import check_pack
 
     warnings: list[str] = []
-    problems = check_pack(pack_dir, warnings)
-    for w in warnings:
-        click.echo(f"提示：{w}")
-    for p in problems:
-        click.echo(p)
+    problems = check_pack(pack_dir, warnings)  # every problem inside the pack is a finding: exit 1
+    _print("\n".join([*(f"提示：{w}" for w in warnings), *problems, *([] if problems else ["模板包检查通过。"])]))
     if problems:
         sys.exit(1)
-    click.echo("模板包检查通过。")
 
 
 class _ProgressBar:

@@ -3,6 +3,8 @@ failures all become a Chinese message and an exit code (0 ok, 1 findings, 2 bad 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import sys
 
@@ -21,25 +23,42 @@ class UserError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
-def write_stdout(text: str) -> None:
-    """Print ``text`` (a draft, a starter config) on stdout and make sure it got there: a closed stdout
-    (``>&-``) or one that fails to take it (a full disk, ``/dev/full``) is an InputError (exit 2), never a
-    silent exit 0 with the text gone. A reader that hung up (``| head``) ends the command quietly."""
+def write_stdout(text: str, *, key: str | None = "-o -", advice: str = "；请用 -o 指定输出文件") -> None:
+    """Print ``text`` (a draft, a starter config, a listing) on stdout and make sure all of it got there.
+
+    A closed stdout (``>&-``), one that fails to take it (a full disk, ``/dev/full``) or takes only part
+    of it (a file over ``ulimit -f``: the write comes back short, which Python's text layer would drop
+    silently) is an InputError (exit 2), never a silent exit 0 with the text gone or cut. ``key`` and
+    ``advice`` fit the message to the command (``-o -`` for render and init). A reader that hung up
+    (``| head``) ends the command quietly."""
     from generator.atomic import os_reason
 
     stream = sys.stdout
     if stream is None or getattr(stream, "closed", False):
-        raise InputError("标准输出已关闭，内容无处可写；请用 -o 指定输出文件", key="-o -")
+        raise InputError(f"标准输出已关闭，内容无处可写{advice}", key=key)
     try:
-        click.echo(text, nl=False, file=stream)
-        stream.flush()
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None or os.linesep != "\n":  # no byte layer (or one that must not see bare \n)
+            click.echo(text, nl=False, file=stream)
+            stream.flush()
+            return
+        stream.flush()  # whatever was printed before goes first
+        data = memoryview(text.encode(getattr(stream, "encoding", None) or "utf-8", "replace"))
+        while data:
+            n = buffer.write(data)
+            if n is None or n <= 0:  # a non-blocking stdout that takes nothing more
+                raise OSError(errno.EAGAIN, "short write")
+            data = data[n:]  # a short write is retried: the next attempt says why (EFBIG, ENOSPC)
+            buffer.flush()
+        buffer.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:
         _drop_stdout(stream)
-        raise InputError(f"无法写入标准输出：{os_reason(exc)}；请用 -o 指定输出文件", key="-o -") from None
+        reason = os_reason(exc) if exc.errno != errno.EAGAIN else "只写进了一部分"
+        raise InputError(f"无法写入标准输出：{reason}，内容不完整{advice}", key=key) from None
     except ValueError:  # "I/O operation on closed file"
-        raise InputError("标准输出已关闭，内容无处可写；请用 -o 指定输出文件", key="-o -") from None
+        raise InputError(f"标准输出已关闭，内容无处可写{advice}", key=key) from None
 
 
 def _drop_stdout(stream) -> None:
@@ -80,7 +99,8 @@ def ignore_file_size_signal() -> None:
 _USAGE_ZH = [
     (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s+\(?Did you mean (?:one of: )?(.+?)\?\)?)?$",
      lambda m: f"没有选项 {m[1]}" + (f"，是否想写 {m[2].replace(chr(39), '')}？" if m[2] else "")),
-    (r"^No such command '(.+?)'\.$", lambda m: f"没有命令 {m[1]}"),
+    (r"^No such command '(.+?)'\.(?:\s*Did you mean '(.+?)'\?)?$",
+     lambda m: f"没有命令 {m[1]}" + (f"，是否想写 {m[2]}？" if m[2] else "")),
     (r"^Missing argument '(.+?)'\.$", lambda m: f"缺少参数 {m[1]}"),
     (r"^Missing option '([^']+)'(?: / '([^']+)')*\.$", lambda m: f"缺少选项 {m[1]}" + (f"（或 {m[2]}）" if m[2] else "")),
     (r"^Option '(.+?)' requires an argument\.$", lambda m: f"选项 {m[1]} 后面要给一个值"),
@@ -103,12 +123,57 @@ def usage_zh(message: str) -> str:
     return message
 
 
-class Group(click.Group):
+# click's help text, in the users' language (the command and option descriptions are Chinese already).
+_HELP_ZH = [
+    (re.compile(r"^Usage: ", re.M), "用法："),
+    (re.compile(r"^Options:$", re.M), "选项："),
+    (re.compile(r"^Commands:$", re.M), "命令："),
+    (re.compile(r"\[required\]"), "[必填]"),
+    (re.compile(r"\[default: "), "[默认："),
+]
+HELP_OPTION_ZH = "显示本帮助并退出。"
+#: click ≥ 8.2 raises this for a group called without a command (8.1 printed the help itself).
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def help_zh(text: str) -> str:
+    for pattern, zh in _HELP_ZH:
+        text = pattern.sub(zh, text)
+    return text
+
+
+class _ChineseHelp:
+    """Help pages and usage lines in Chinese: headings, the help option's own line, [required]/[default]."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION_ZH
+        return option
+
+    def get_help(self, ctx) -> str:
+        return help_zh(super().get_help(ctx))  # type: ignore[misc]
+
+    def get_usage(self, ctx) -> str:
+        return help_zh(super().get_usage(ctx))  # type: ignore[misc]
+
+
+class Command(_ChineseHelp, click.Command):
+    """Every speechgen command: its help in Chinese."""
+
+
+class Group(_ChineseHelp, click.Group):
     """Turns every domain error, and any unexpected one, into a message: no traceback reaches users."""
+
+    command_class = Command
+    group_class = type  # subgroups are Groups too
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS as err:  # a bare `speechgen`: the help, not an "error"
+            click.echo(err.format_message(), err=True)
+            rv = 2
         except click.UsageError as err:
             where = err.ctx.command_path if err.ctx else (prog_name or "speechgen")
             click.echo(f"错误：{usage_zh(err.format_message())}\n（用法见 {where} -h）", err=True)

@@ -273,14 +273,48 @@ def text_paragraphs(text: str) -> list[str]:
     return ([title] if title else []) + [s for _, s in rejoin_wraps(rest, width)]
 
 
-def corpus_files(paths: Iterable) -> list[Path]:
-    """Files named by ``paths``, folders expanded recursively (hidden files skipped), sorted."""
+#: What ``speechgen mine`` writes beside its entries (generator.mining.miner.MANIFEST, MANIFEST_FORMAT):
+#: a folder holding such a manifest is a phrasebank, not speeches.
+MINED_MANIFEST = "manifest.json"
+MINED_FORMAT_PREFIX = "speechgen-mined/"
+
+
+def _is_mined_folder(folder: Path) -> bool:
+    """True when ``folder`` holds the manifest of a phrasebank written by ``speechgen mine``."""
+    import json
+
+    manifest = folder / MINED_MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        doc = json.loads(read_bytes(manifest, "phrasebank"))
+    except (InputError, ValueError):
+        return False
+    return isinstance(doc, dict) and str(doc.get("format", "")).startswith(MINED_FORMAT_PREFIX)
+
+
+def corpus_files(paths: Iterable, notes: list[str] | None = None) -> list[Path]:
+    """Files named by ``paths``, folders expanded recursively (hidden files skipped), sorted.
+
+    Inside a folder, everything that is not a folder is listed — a FIFO, a socket or a dangling link
+    too, so that reading it reports it as skipped instead of passing over it in silence — except a
+    phrasebank an earlier ``speechgen mine`` wrote there (its YAML files, manifest and fingerprints are
+    not speeches): that folder is left out, with a note in ``notes`` when given. A phrasebank folder
+    named itself in ``paths`` is not left out (the miner refuses it as its own output)."""
     out: set[Path] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.update(f for f in p.rglob("*") if f.is_file()
-                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            found = [f for f in p.rglob("*") if not f.is_dir()
+                     and not any(part.startswith(".") for part in f.relative_to(p).parts)]
+            mined = sorted({f.parent for f in found if f.name == MINED_MANIFEST and f.parent != p
+                            and _is_mined_folder(f.parent)})
+            for folder in mined:
+                inside = [f for f in found if f.is_relative_to(folder)]
+                found = [f for f in found if not f.is_relative_to(folder)]
+                if notes is not None:
+                    notes.append(f"{folder} 是 speechgen mine 生成的短语库，在语料之中，其中的 {len(inside)} 个文件不作为语料")
+            out.update(found)
         elif p.exists():
             out.add(p)
         else:
@@ -288,9 +322,10 @@ def corpus_files(paths: Iterable) -> list[Path]:
     return sorted(out)
 
 
-def read_corpus(paths: Iterable) -> Iterator[tuple[Path, Speech | InputError]]:
-    """Each corpus file with its Speech, or the InputError that made it unreadable; one file at a time."""
-    for f in corpus_files(paths):
+def read_corpus(paths: Iterable, notes: list[str] | None = None) -> Iterator[tuple[Path, Speech | InputError]]:
+    """Each corpus file with its Speech, or the InputError that made it unreadable; one file at a time.
+    ``notes`` collects what :func:`corpus_files` left out and why."""
+    for f in corpus_files(paths, notes):
         try:
             yield f, read_speech(f)
         except InputError as err:

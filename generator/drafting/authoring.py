@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 from jinja2 import TemplateSyntaxError
 
-from generator.drafting.packs import (_ID_RE, MANIFEST, _read_manifest, environment, extends_chain, find_packs,
-                                      get_pack, resolve_type, starter_text)
+from generator.drafting.packs import (_ID_RE, MANIFEST, Pack, _read_manifest, environment, extends_chain, find_packs,
+                                      get_pack, own_file, resolve_type, starter_text)
 from generator.atomic import fsync_dir, os_reason
 from generator.errors import InputError
 from generator.drafting.template_errors import explain
@@ -106,11 +106,11 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
     """Problems with a pack folder: manifest, template syntax, and a trial render of its starter config.
 
+    Everything wrong inside the pack — its manifest, an ``extends`` loop or a missing parent, a missing,
+    empty or unreadable template or starter, a syntax error, a failed trial render — is a problem in the
+    list (``templates check`` exits 1); only a folder that is not a pack at all is an InputError.
     ``warnings``, when given, collects what an author should hear but need not fix to render: phrases
     that come back empty, themes no entry carries, Arabic digits before 点/条/项 in template text."""
-    from generator.drafting.compose import compose
-    from generator.drafting.config import parse_config
-
     folder = Path(pack_dir)
     if not folder.exists():
         builtin = find_packs()
@@ -121,9 +121,16 @@ def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
     if not (folder / MANIFEST).is_file():
         raise InputError(f"这不是模板包：缺少 {MANIFEST}", path=folder)
     try:
-        pack = _read_manifest(folder, str(folder.parent))
+        return _check(folder, warnings)
     except InputError as exc:
         return [exc.format()]
+
+
+def _check(folder: Path, warnings: list[str] | None) -> list[str]:
+    from generator.drafting.compose import compose
+    from generator.drafting.config import parse_config
+
+    pack = _read_manifest(folder, str(folder.parent))
     user_dirs = [folder.parent]  # siblings too: a pack may extend another user pack beside it
     try:
         find_packs(user_dirs)
@@ -131,24 +138,31 @@ def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
         if exc.path is None or Path(exc.path).parent == folder:
             raise
         user_dirs = [folder]  # a broken sibling pack is not this one's problem
-    extends_chain(pack, find_packs(user_dirs))  # InputError (exit 2) on a missing target or a loop
-    problems = []
-    own = folder / pack.template
-    if not pack.extends and not own.is_file():
-        problems.append(f"{folder / MANIFEST}：template 指向的模板文件 {pack.template} 不存在")
-    elif own.is_file() and not read_utf8(own, "template").strip():
-        problems.append(f"{own}：模板文件是空的")
+    packs = find_packs(user_dirs)
+    extends_chain(pack, packs)  # a missing target or a loop
+    problems = _name_clashes(pack, packs, user_dirs)
+    try:
+        own = own_file(pack, pack.template, "模板文件")
+        source = read_utf8(own, "template")
+    except InputError as exc:
+        return [*problems, exc.format()]
+    if not _COMMENT.sub("", source).strip():
+        problems.append(f"{own}：模板文件是空的（只有空白或注释），渲染不出任何内容")
     if problems:
         return problems
     env = environment(pack, user_dirs)
     for tpl in sorted(folder.glob("*.j2")):
         try:
-            env.parse(read_utf8(tpl, "template"), name=tpl.name, filename=str(tpl))
+            text = read_utf8(tpl, "template")
+            env.parse(text, name=tpl.name, filename=str(tpl))
         except TemplateSyntaxError as exc:
             problems.append(f"{tpl}，第{exc.lineno}行：模板语法错误：{explain(exc)}")
             continue
+        except InputError as exc:
+            problems.append(exc.format())
+            continue
         if warnings is not None:
-            for no, line in enumerate(read_utf8(tpl, "template").splitlines(), 1):
+            for no, line in enumerate(text.splitlines(), 1):
                 for m in _ARABIC_COUNT.finditer(_TAG.sub("", line)):
                     warnings.append(f"{tpl}，第{no}行：“{m.group(0)}”用了阿拉伯数字；讲话稿里应写中文数字（如 s.count(n) 点）")
     if problems:
@@ -156,10 +170,31 @@ def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
     try:
         text = starter_text(pack, user_dirs)
         config = parse_config(text, str(folder / pack.starter), type_resolver=lambda t: resolve_type(t, user_dirs))
-        # a starter inherited from the extended pack names that pack's type: the trial is of this pack
         draft = compose(config.replace(type=pack.id), template_dirs=user_dirs)
+        if not draft.char_count():
+            problems.append(f"{own}：用起步配置试渲染，草稿是空的（0 字）：模板没有输出任何 @p、@h1 等行")
         if warnings is not None:
-            warnings.extend(f"{folder / pack.template}：{note}" for note in draft.meta.get("notes", ()))
+            warnings.extend(f"{own}：{note}" for note in draft.meta.get("notes", ()))
     except InputError as exc:
         problems.append(exc.format())
     return problems
+
+
+_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+
+
+def _name_clashes(pack: Pack, packs: dict[str, Pack], user_dirs) -> list[str]:
+    """The pack's name or aliases that another pack (a built-in, a sibling) already answers to: a type
+    given by that name would find only one of them."""
+    out = []
+    others = {**find_packs(), **packs}
+    for key, names in (("name", (pack.name,)), ("aliases", pack.aliases)):
+        for name in names:
+            for other in others.values():
+                if other.id == pack.id or name not in (other.id, other.name, *other.aliases):
+                    continue
+                found = resolve_type(name, user_dirs)
+                out.append(f"{pack.dir / MANIFEST}：{key}：“{name}”与模板包 {other.id}（{other.name}）重名，"
+                           f"按这个名字找到的是 {found}；请换一个名字")
+                break
+    return out

@@ -9,7 +9,8 @@ import re
 from generator.bank.entries import Entry, Phrasebank
 from generator.bank.themes import load_themes
 from generator.bank.fingerprint import COPY_REPORTED
-from generator.zh import REPEATED_PHRASE, clauses, strip_enumerator
+from generator.bank.matter import HeadMatter, restates
+from generator.zh import REPEATED_PHRASE, clauses, foreign_to, strip_enumerator
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _QUOTED = re.compile(r"“([^”]{1,20})”")
@@ -31,6 +32,24 @@ ECHO = 28.0
 HEAD_PREFIX = 4
 #: How much belonging to the section's theme weighs against shared wording (a rare bigram ≈ 3–6).
 THEME_BONUS = 4.0
+#: Sentence openers that read as tics when repeated (the checker's ``tics`` rule; the seeds have 5 in 236
+#: sentences): a draft uses each at most TIC_MAX times; 注重/强化 after the first become 要….
+_TIC_OPENER = re.compile(r"^(?:注重|防止|检验|衡量|必须|强化|着力)")
+_SOFT_TICS = ("注重", "强化", "着力")
+TIC_MAX = 2
+#: How a second composed sentence under one head may open (the first opens 要…, as the corpus's do).
+_COMPOSED_LEADS = ("同时要", "还要", "要", "此外，要")
+#: An answer to a config problem must share with it a term no more common than this (log N/df; 2.5 ≈ one
+#: requirement sentence in twelve): 组织生活 or 两委 alone is too common to say the measure fits the problem.
+SPECIFIC = 2.5
+#: How many of the most specific answers to a problem the seed chooses among.
+ANSWER_TOP = 3
+#: …and only among those nearly as specific as the best (weight ≥ this share of the best's).
+ANSWER_NEAR = 0.8
+#: A sub-point head is used only when the phrasebank holds this many sentences on its matter.
+HEAD_SUPPLY = 3
+#: Body sentences under one sub-point at most: past this a 一要 paragraph is a wall of measures.
+BODY_CAP = 5
 #: A mined sub-point head is a directive only when the speech enumerated it so (一要…/一是…/第一…);
 #: unnumbered (一) headings of a report (政治建设持续加强) read wrongly after 一要.
 _DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+)")
@@ -52,8 +71,10 @@ class Pools:
     so it is computed once per (category, theme, filters) and reused across the length ladder.
     """
 
-    def __init__(self, bank: Phrasebank, year: int, types: set[str]):
+    def __init__(self, bank: Phrasebank, year: int, types: set[str], level: str | None = None):
         self.bank, self.year, self.types = bank, year, types
+        foreign = foreign_to(level)  # 各乡镇、县直部门 in a town's speech: another level's words
+        self._foreign = re.compile(foreign) if foreign else None
         known = {e.text for e in bank.entries if e.origin != "mined" and e.category in ("formula", "slogan")}
         self._known_terms = {t.strip("“”") for t in known}
         self.themes = tuple(load_themes())
@@ -64,6 +85,80 @@ class Pools:
         self._idf: dict[str, float] = {}
         self._grams: dict[str, set[str]] = {}
         self.fills: dict[tuple, tuple[str, list[str], set[str], dict[str, float]] | None] = {}
+        self._matters = None
+        self._rarity: dict[str, float] = {}
+
+    @property
+    def matters(self):
+        """The matter of heads and sentences against this phrasebank's vocabulary (generator.bank.matter)."""
+        if self._matters is None:
+            from generator.bank.matter import matters_for
+
+            self._matters = matters_for(self.bank)
+        return self._matters
+
+    def on_matter(self, category: str, head: str, only, need, avoid, match) -> list[Entry]:
+        """Every candidate of ``category`` (any theme) that carries ``head``'s matter, user folders' first,
+        sorted by id; empty when the head names no matter of its own (the caller falls back on themes)."""
+        key = ("matter", category, head, only, need, avoid, match)
+        if key not in self._groups:
+            hm = self.matters.head(head)
+            out: list[Entry] = []
+            if hm:
+                base = self._base(category)
+                if only == "curated":
+                    base = [e for e in base if not _mined(e)]
+                elif only:
+                    base = [e for e in base if e.origin == only]
+                if need:
+                    base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
+                if avoid:
+                    base = _filter(base, avoid, keep=False)
+                if match:
+                    base = _filter(base, match, keep=True)
+                first = re.split(r"[，,；;]", strip_enumerator(head))[0]
+                out = sorted((e for e in base if self.matters.carried(hm, e.text) and not restates(first, e.text)),
+                             key=lambda e: e.id)
+            self._groups[key] = [out]
+        return self._groups[key][0]
+
+    def rarity(self, term: str) -> float:
+        """log(N / df) of ``term`` over the requirement sentences (how specific a shared term is)."""
+        hit = self._rarity.get(term)
+        if hit is None:
+            pool = self._base("requirement")
+            df = sum(1 for e in pool if term in e.text)
+            hit = math.log((len(pool) + 1) / (df + 1))
+            self._rarity[term] = hit
+        return hit
+
+    def units_on(self, hm: HeadMatter) -> list:
+        """Mined measure and purpose units that carry ``hm`` and may travel (nothing local), current in
+        the draft's year and fit for its meeting types; user folders' first, sorted by id."""
+        key = ("units", hm)
+        if key not in self._groups:
+            fit = [u for u in self.bank.units if u.kind in ("measure", "purpose") and u.portable
+                   and u.current_in(self.year) and (not u.meeting_types or self.types & set(u.meeting_types))
+                   and not (self._foreign and self._foreign.search(u.text))
+                   and self.matters.carried(hm, u.text)]
+            self._groups[key] = [sorted(fit, key=lambda u: (u.origin in ("curated", "mined"), u.id))]
+        return self._groups[key][0]
+
+    def matter_rank(self, pool: list[Entry], head: str, theme: str | None) -> list[Entry]:
+        """``pool`` ordered by how much of ``head``'s matter each sentence carries (its own words weigh
+        twice a related term's), then the user's folders before the built-in ones, then the section's theme;
+        ties keep the pool's seeded order."""
+        hm = self.matters.head(head)
+        order = {e.id: i for i, e in enumerate(pool)}
+
+        def score(e: Entry) -> tuple:
+            got = self.matters.carried(hm, e.text)
+            weight = sum(2 if t in hm.own else 1 for t in got)
+            # the user's own corpus first; then carrying the head's own word (weight 2) or only a related
+            # term (1) — no finer: within a tier the seeded order decides, so seeds change the wording
+            return (not _user(e), -min(weight, 2), theme not in e.themes, order[e.id])
+
+        return sorted(pool, key=score)
 
     @property
     def all_themes(self) -> frozenset[str]:
@@ -92,7 +187,7 @@ class Pools:
             self._by_category[category] = [
                 e for e in self.bank.query(category=category)
                 if (not e.meeting_types or self.types & set(e.meeting_types)) and e.current_in(self.year)
-                and self._portable(e)
+                and self._portable(e) and not (self._foreign and self._foreign.search(e.text))
             ]
         return self._by_category[category]
 
@@ -152,8 +247,12 @@ class Pools:
                               for t in self.related(theme)]
             else:  # no theme asked: general wording first, a theme's own words only when those run out
                 tiers = [[e for e in base if not e.themes], [e for e in base if e.themes]]
+            # within a tier: the user's own folders first (their house voice), then entries made for
+            # this meeting type before those fit for any meeting
             self._groups[key] = [sorted(g, key=lambda e: e.id) for tier in tiers
-                                 for g in ([e for e in tier if e.meeting_types], [e for e in tier if not e.meeting_types])
+                                 for own in (True, False)
+                                 for g in ([e for e in tier if e.meeting_types and _user(e) == own],
+                                           [e for e in tier if not e.meeting_types and _user(e) == own])
                                  if g]
         return self._groups[key]
 
@@ -208,6 +307,153 @@ class Chooser:
         self._used_openings: set[str] = set()
         self._gram_index: dict[str, list[int]] = {}  # rare bigram → used sentences that have it
         self._remembered = 0
+        self._openers: dict[str, int] = {}  # tic openers (注重、防止 …) used so far
+        self._used_units: set[str] = set()
+        #: Keys of the sibling heads of the sub-point being written (generator.bank.matter.head_keys): a
+        #: body sentence that names one belongs to that sub-point, not this one.
+        self.shun: tuple[str, ...] = ()
+        self._head_words: set[str] = set()  # matter words and groups of the heads used so far
+        self._head_groups: set[str] = set()
+
+    def answering_heads(self, problem: str, n: int, theme: str | None) -> list[tuple[str, str]]:
+        """Up to ``n`` sub-point heads (any theme, ``theme``'s own first) whose matter the config problem
+        names: the sub-point that takes the problem up (快递物流…党员管理不够到位 → 加强流动党员管理)."""
+        pm = self.pools.matters.problem(problem)
+        if not pm:
+            return []
+        # the problem's topic is its first clause (流动党员管理还有薄弱环节，外出务工党员参加组织生活难以保证
+        # is about 流动党员, not 组织生活): heads naming it come first
+        topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0])
+        fitting = [e for e in self.pools._base("point") if self._names(pm, e.text)]
+        self.rng.shuffle(fitting)
+        fitting.sort(key=lambda e: (-len(self._names(topic, e.text)), theme not in e.themes,
+                                    -len(self._names(pm, e.text))))
+        values = dict(self.words)
+        return self._pick_from([fitting], n, values, tuple(sorted(values.items())), True)
+
+    def _names(self, pm: HeadMatter, head_text: str) -> frozenset[str]:
+        """What of the problem's matter a head names (its own words, or a group both share)."""
+        hm = self.pools.matters.head(strip_enumerator(head_text))
+        strong = self.pools.matters.strong
+        return frozenset(w for w in hm.own & pm.terms if strong(w)) | (frozenset(hm.groups) & frozenset(pm.groups))
+
+    def answer_themes(self, problem: str) -> set[str]:
+        """The themes of the heads that could answer ``problem`` (where in a speech it belongs)."""
+        pm = self.pools.matters.problem(problem)
+        if not pm:
+            return set()
+        return {t for e in self.pools._base("point") if self._names(pm, e.text) for t in e.themes}
+
+    def answers(self, problem: str, n: int, slots: dict | None = None, head: str = "",
+                avoid: str | None = None) -> list[tuple[str, str]]:
+        """Up to ``n`` requirement sentences that carry the config problem's matter (its measures), none
+        restating ``head``, the sub-point they open."""
+        pm = self.pools.matters.problem(problem)
+        if not pm or n <= 0:
+            return []
+        first = re.split(r"[，,；;]", strip_enumerator(head))[0]
+        base = [e for e in self.pools._base("requirement") if self.pools.matters.carried(pm, e.text)
+                and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))]
+        base.sort(key=lambda e: e.id)
+        self.rng.shuffle(base)
+        # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or
+        # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's own words twice)
+        rarity = self.pools.rarity
+
+        # the problem's topic is its first clause (村党组织书记年龄偏大，35岁以下…不足15% is about who leads):
+        # the terms it names weigh twice
+        topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0]).terms
+
+        def weight(e: Entry) -> float:
+            return sum((2 if t in topic else 1) * rarity(t) for t in self.pools.matters.carried(pm, e.text))
+
+        base = [e for e in base if max((rarity(t) for t in self.pools.matters.carried(pm, e.text)), default=0) >= SPECIFIC]
+        base.sort(key=lambda e: (not _user(e), -round(weight(e), 6)))
+        # the few most specific, in the seed's order: seeds vary the measure, the matter stays
+        best = weight(base[0]) if base else 0.0
+        top = [e for e in base[:ANSWER_TOP] if weight(e) >= ANSWER_NEAR * best]
+        self.rng.shuffle(top)
+        base = top + base[len(top):]
+        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
+        return self._pick_from([base], n, values, tuple(sorted(values.items())), False)
+
+    def composed(self, head: str, n: int, slots: dict | None = None) -> list[list[tuple[str, str]]]:
+        """Up to ``n`` body sentences composed from mined units on ``head``'s matter: two measures from two
+        different corpus sentences, and a purpose when one is on the matter too, joined the way the corpus
+        joins them (要A，B，确保C。). Each is a list of (source, text) parts: the units keep their ids, the
+        joints are template text. No unit is used twice, and no run longer than one unit (40 characters)
+        comes from one corpus sentence, so nothing of COPY_REPORTED characters is ever copied."""
+        hm = self.pools.matters.head(head)
+        if not hm or n <= 0:
+            return []
+        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
+        first = re.split(r"[，,；;]", strip_enumerator(head))[0]
+        measures: list[tuple] = []
+        purposes: list[tuple] = []
+        for u in self.pools.units_on(hm):
+            if u.id in self._used_units or restates(first, u.text):
+                continue
+            text = _fill_text(u.text, values)
+            if text is None or not _shingles(text).isdisjoint(self._used_shingles):
+                continue
+            if self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
+                continue
+            (measures if u.kind == "measure" else purposes).append((u, text))
+        self.rng.shuffle(measures)
+        self.rng.shuffle(purposes)
+        weight = lambda ut: -sum(2 if t in hm.own else 1 for t in self.pools.matters.carried(hm, ut[1]))
+        measures.sort(key=weight)
+        out: list[list[tuple[str, str]]] = []
+        while len(out) < n and len(measures) >= 2:
+            a = measures.pop(0)
+            b = next((m for m in measures if m[0].sources[:1] != a[0].sources[:1]), None)
+            if b is None:
+                break
+            measures.remove(b)
+            lead = "要" if not out else self.rng.choice(_COMPOSED_LEADS)
+            parts = [("template", lead), (f"phrase:{a[0].id}", a[1]), ("template", "，"), (f"phrase:{b[0].id}", b[1])]
+            p = next((q for q in purposes if q[0].sources[:1] not in (a[0].sources[:1], b[0].sources[:1])), None)
+            if p is not None:
+                purposes.remove(p)
+                parts += [("template", "，"), (f"phrase:{p[0].id}", p[1])]
+            parts.append(("template", "。"))
+            for u, text in [a, b] + ([p] if p is not None else []):
+                self._used_units.add(u.id)
+                self._used_shingles |= _shingles(text)
+                self.used_ids.append(u.id)
+            out.append(parts)
+        return out
+
+    def _vary_opener(self, text: str) -> str | None:
+        """``text``, unless its opener is a tic the draft has used TIC_MAX times already (then None); a
+        sentence opening 注重… after the first says 要… instead (注重健全… → 要健全…), as a drafter edits it."""
+        m = _TIC_OPENER.match(text)
+        if not m:
+            return text
+        word = m.group(0)
+        key = "检验" if word in ("检验", "衡量") else word
+        used = self._openers.get(key, 0)
+        if used >= 1 and word in _SOFT_TICS:
+            return "要" + text[len(word):]
+        if used >= TIC_MAX:
+            return None
+        self._openers[key] = used + 1
+        return text
+
+    def _fresh_matter(self, head_text: str) -> bool:
+        """True when ``head_text`` names a matter no head of this draft has named yet (and then it is
+        remembered); a head with no matter of its own (强化基础保障) is refused: its body could not be
+        held to anything."""
+        hm = self.pools.matters.head(head_text)
+        if not hm.own and not hm.groups:
+            return False
+        if len(self.pools.on_matter("requirement", head_text, None, (), None, None)) < HEAD_SUPPLY:
+            return False  # a head the phrasebank cannot argue: its body would be empty or off the matter
+        if hm.own & self._head_words or set(hm.groups) & self._head_groups:
+            return False
+        self._head_words |= hm.own
+        self._head_groups |= set(hm.groups)
+        return True
 
     def _echoes(self, rare: dict[str, float]) -> bool:
         """True when a sentence with these rare bigrams says much the same as one already used: they
@@ -242,6 +488,15 @@ class Chooser:
             pool = list(group)
             self.rng.shuffle(pool)
             groups.append(pool)
+        if near and not head and self.pools.matters.head(near):
+            # the head's matter governs its body: only sentences that carry it, from any theme, the most
+            # on-matter first; when they run out the sub-point is shorter, never padded off the matter
+            pool = list(self.pools.on_matter(category, near, only, tuple(need), avoid, match))
+            self.rng.shuffle(pool)
+            groups = [self.pools.matter_rank(pool, near, theme)]
+            out = self._pick_from(groups, min(n, BODY_CAP), values, vkey, head)
+            opening = _norm(near)[:6]
+            return sorted(out, key=lambda pick: _norm(pick[1]).lstrip("要").startswith(opening))
         if near:  # one ranking over all groups: a kindred theme's sentence on the very matter wins
             groups = [self.pools.rank([e for g in groups for e in g], near, theme)]
             out = self._pick_from(groups, n, values, vkey, head)
@@ -275,7 +530,15 @@ class Chooser:
                     opening = _norm(text)[:HEAD_PREFIX]
                     if opening in self._used_openings:
                         continue
+                    if e.category == "point" and not self._fresh_matter(text):
+                        continue  # 二要…追责问责 / 三要严肃追责问责: one matter, two heads
                     self._used_openings.add(opening)
+                if not head and self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
+                    continue  # names a sibling head's matter: that sub-point says it (twin heads)
+                if not head:
+                    text = self._vary_opener(text)
+                    if text is None:
+                        continue  # the draft has used this opener enough (防止… 衡量…): a tic
                 self._used_sentences.update(keys)
                 self._used_shingles |= shingles
                 if not head:  # a body sentence should take up its head's words, not be barred by them
@@ -285,6 +548,11 @@ class Chooser:
         return out
 
 
+def _user(e: Entry) -> bool:
+    """From a user's phrasebank folder (``--phrases``, ``phrases:``), not one of the built-in ones."""
+    return e.origin not in ("curated", "mined")
+
+
 def _mined(e: Entry) -> bool:
     """Mined from a corpus (ours, or a user's own `mine` output): it has sources to cite."""
     return e.origin == "mined" or bool(e.sources)
@@ -292,6 +560,14 @@ def _mined(e: Entry) -> bool:
 
 def _rare(text: str, idf: dict[str, float]) -> dict[str, float]:
     return {g: w for g in _bigrams(text) if (w := idf.get(g, RARE)) >= RARE}
+
+
+def _fill_text(text: str, values: dict) -> str | None:
+    """``text`` with its slots filled, or None when one cannot be filled here."""
+    needed = set(_SLOT.findall(text))
+    if needed & UNFILLABLE or not needed <= set(values):
+        return None
+    return _SLOT.sub(lambda m: values[m.group(1)], text)
 
 
 def _fill(e: Entry, values: dict, head: bool) -> str | None:

@@ -153,7 +153,9 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     missing = [k for k in pack.requires if not getattr(config, k, None)]
     if missing:
         raise InputError(f"{pack.name}需要配置项：{'、'.join(missing)}", path=config.source, key=missing[0])
-    bank = bank if bank is not None else load_phrasebank(list(phrase_dirs))
+    if bank is None:  # the config's own phrases: folders come after those given
+        dirs = list(phrase_dirs) + [p for p in (getattr(config, "phrases", ()) or ()) if p not in list(phrase_dirs)]
+        bank = load_phrasebank(dirs)
     env = environment(pack, template_dirs)
     seed = config.seed if seed is None else seed
     if config.length and not pack.min_length <= config.length <= pack.max_length:
@@ -163,11 +165,14 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     if reporters is not None:
         # One reporter's 点评 on its own (--each): that reporter's share of the whole, but no more than a
         # reporter's part plus a short opening and close — the overall parts are not in it.
-        share = target // max(1, len(config.reporters))
+        # the share of the unclamped whole: 200 reporters under the pack's max would leave each 40 characters
+        whole = config.length or (pack.default_length + pack.per_point * len(config.points)
+                                  + pack.per_reporter * len(config.reporters))
+        share = max(target, whole) // max(1, len(config.reporters))
         target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
     # A pack that extends another uses that meeting type's phrases too.
     types = {config.type, *(p.id for p in extends_chain(pack, packs))}
-    pools = Pools(bank, config.year, types)
+    pools = Pools(bank, config.year, types, config.level)
     cache: dict[tuple[int, float], Draft] = {}
 
     def at(level: int, thin: float = 0.0) -> Draft:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
 
-from generator.drafting.sandbox import PackEnvironment, PackLoader
+from generator.drafting.sandbox import PackEnvironment, PackLoader, RefusedPack, refuse_non_text
 
 from generator.errors import ConfigError, InputError, SpeechgenError
 from generator.loader import Node, load_yaml, read_utf8
@@ -70,6 +70,8 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
     from generator.drafting.schema import BY_NAME
 
     path = folder / MANIFEST
+    if not _inside_pack(folder, path):  # refused before it is read: its text is never echoed
+        raise InputError("模板包清单指向模板包文件夹以外的位置（符号链接），不会读取", path=path)
     doc = load_yaml(path, "manifest", "模板包清单")
     if not isinstance(doc.value, dict):
         raise InputError("模板包清单应为“键: 值”的映射", path=path, line=doc.line)
@@ -183,8 +185,42 @@ def _pack_keys(raw, path: Path) -> tuple:
     return tuple(out)
 
 
+def _inside_pack(folder: Path, path: Path) -> bool:
+    """True when ``path``'s real location (symlinks resolved) lies inside ``folder``'s."""
+    root = os.path.realpath(folder)
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+
+def own_file(pack: Pack, name: str, what: str) -> Path:
+    """``pack``'s own file ``name`` (its template or starter), never one inherited from the pack it extends.
+
+    InputError naming the file when it is missing, not a regular file (a FIFO would hang a read), a
+    folder, or a symlink out of the pack."""
+    import stat
+
+    path = pack.dir / name
+    where = f"（清单 {'template' if what == '模板文件' else 'starter'}: {name}）"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(f"{what}不存在{where}；不会改用所继承模板包的文件", path=path) from None
+    except OSError as exc:
+        from generator.loader import os_reason
+
+        raise InputError(f"无法读取{what}：{os_reason(exc)}", path=path) from None
+    if not _inside_pack(pack.dir, path):
+        raise InputError(f"{what}指向模板包文件夹以外的位置（符号链接），不会读取", path=path)
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{what}{where}是一个文件夹，应为文件", path=path)
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{what}不是普通文件（可能是管道、设备或套接字），不会读取", path=path)
+    return path
+
+
 def _scan(root: Path, origin: str) -> list[Pack]:
     if not root.is_dir():
+        if root.exists() or root.is_symlink():
+            raise InputError("不是文件夹：这里应给出模板包所在的文件夹", path=root)
         raise InputError("模板文件夹不存在", path=root)
     if (root / MANIFEST).is_file():  # a single pack given directly
         return [_read_manifest(root, origin)]
@@ -247,18 +283,25 @@ def _finalize(value):
         raise InputError("模板输出了空值（None）：检查这里用到的配置项或短语是否存在，或用 {{ x or \"\" }}")
     if isinstance(value, (list, tuple, dict, set)):
         raise InputError("模板把一个列表直接输出到了草稿里：请用 s.join(列表, \"\") 或 {% for %} 逐项输出")
+    refuse_non_text(value, "{{ }} 输出")  # s, plan, a generator …: a repr is never a draft's text
     return value
 
 
 def environment(pack: Pack, user_dirs=()) -> PackEnvironment:
     """A sandboxed Jinja environment for ``pack``: its own folder first, then what it extends.
 
-    Every pack is also reachable by prefix (``{% extends "shuzhi_speech/speech.j2" %}``), and
-    ``_lib/`` holds shared macros. Config values and phrases are passed as data, never as source.
+    The pack and the packs it extends are also reachable by prefix (``{% extends
+    "shuzhi_speech/speech.j2" %}``), and ``_lib/`` holds shared macros; any other pack (a sibling user
+    pack, a built-in it does not extend) is refused before a file is opened. The pack's own template
+    must be there: a missing or unreadable one is an error, never silently the parent's. Config values
+    and phrases are passed as data, never as source.
     """
     packs = find_packs(user_dirs)
-    chain = [PackLoader(p.dir) for p in extends_chain(pack, packs)]
-    prefixes = {p.id: PackLoader(p.dir) for p in packs.values()}
+    lineage = extends_chain(pack, packs)
+    own_file(pack, pack.template, "模板文件")
+    chain = [PackLoader(p.dir) for p in lineage]
+    prefixes: dict = {p.id: RefusedPack(p.id) for p in packs.values()}
+    prefixes.update({p.id: PackLoader(p.dir) for p in lineage})
     prefixes["_lib"] = PackLoader(templates_dir() / "_lib")
     env = PackEnvironment(
         loader=ChoiceLoader([*chain, PrefixLoader(prefixes)]), undefined=StrictUndefined,
@@ -268,25 +311,32 @@ def environment(pack: Pack, user_dirs=()) -> PackEnvironment:
 
 
 def starter_text(pack: Pack, user_dirs=()) -> str:
-    """The starter config of ``pack`` (or of the pack it extends): the pack's example values, every key
-    commented with its help from the config schema (drafting/schema.py), in schema order."""
+    """The starter config of ``pack``: its example values, every key commented with its help from the
+    config schema (drafting/schema.py), in schema order.
+
+    The pack's own starter when it has one (a FIFO, a folder or a symlink out of the pack is refused,
+    naming it), and always when its manifest names one (``starter:``): a missing file is then an
+    InputError, never silently the parent's. A pack whose manifest names none and that has no
+    ``starter.yaml`` uses the starter of the pack it extends, said so in its header and with ``type:``
+    set to this pack's id — a starter of the other meeting type would draft that other speech."""
     from generator.drafting.schema import starter_yaml
     from generator.loader import parse_yaml
 
-    for cur in extends_chain(pack, find_packs(user_dirs)):
-        path = cur.dir / cur.starter
-        if path.is_file() or path.is_symlink():
-            real = os.path.realpath(path)
-            if os.path.commonpath([os.path.realpath(cur.dir), real]) != os.path.realpath(cur.dir):
-                raise InputError("起步配置指向模板包文件夹以外的位置（符号链接），不会读取", path=path)
-            text = read_utf8(path, "config")
-            values = parse_yaml(text, path, "起步配置").value
-            if not isinstance(values, dict):
-                raise InputError("起步配置应为“键: 值”的映射", path=path)
-            header = []
-            for line in text.splitlines():
-                if not line.startswith("#"):
-                    break
-                header.append(line)
-            return starter_yaml(values, header)
-    raise InputError("模板包缺少起步配置文件", path=pack.dir / pack.starter)
+    chain = extends_chain(pack, find_packs(user_dirs))  # a loop or a missing parent is reported first
+    source = pack
+    if "starter" not in pack.manifest and not os.path.lexists(pack.dir / pack.starter):
+        source = next((p for p in chain[1:] if os.path.lexists(p.dir / p.starter)), pack)
+    path = own_file(source, source.starter, "起步配置")
+    text = read_utf8(path, "config")
+    values = parse_yaml(text, path, "起步配置").value
+    if not isinstance(values, dict):
+        raise InputError("起步配置应为“键: 值”的映射", path=path)
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    if source is not pack:
+        values = {**values, "type": pack.id}
+        header.append(f"# 模板包 {pack.id} 没有自己的起步配置，以下示例值取自它继承的模板包 {source.id}")
+    return starter_yaml(values, header)

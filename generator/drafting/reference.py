@@ -21,8 +21,24 @@ API = {
     "phrases": ("取至多 n 条；only=\"curated\" 只用手写条目，need 要求含某槽位，avoid/match 为正则（错误或过慢的写法会报错），"
                 "near= 优先与某句话题相近的句子",
                 '{{ s.join(s.phrases("requirement", plan.body, theme, near=head), "") }}'),
-    "heads": ("某主题的 n 条“一要……”小标题，序号随 kind（yao 一要、shi 一是、h2 （一）……）", "{% for head in s.heads(theme, plan.subpoints) %}"),
-    "keypoints": ("提纲用的短要点（不带序号）", "{% for k in s.keypoints(theme, 3) %}@h3 {{ loop.index }}.{{ k }}{% endfor %}"),
+    "heads": ("某主题的 n 条“一要……”小标题，序号随 kind（yao 一要、shi 一是、h2 （一）……）；每条讲一件事，两条不讲同一件事，"
+              "短语库撑不起正文的小标题不用；problems= 传 s.problems_for(i) 的结果，就为每个问题选一条对题的小标题，"
+              "其正文以“针对……的问题，……”开头；avoid= 为小标题不可匹配的正则",
+              "{% for head in s.heads(theme, plan.subpoints, problems=s.problems_for(loop.index0)) %}"),
+    "keypoints": ("提纲用的短要点（不带序号）；problems=、avoid= 同 heads",
+                  "{% for k in s.keypoints(theme, 3, s.problems_for(loop.index0)) %}@h3 {{ loop.index }}.{{ k }}{% endfor %}"),
+    "problems_for": ("第 i 个部分（cfg.points[i]）要回应的配置问题（cfg.problems 的下标）：按问题讲的主题和事分到对应部分，每个问题只分一次",
+                     "{% set answers = s.problems_for(loop.index0) %}"),
+    "answer_problems": ("为每个配置问题写一句“针对……的问题，……”，措施取自短语库里讲这件事的句子（没有时写一句如何整改，不凭空编措施）",
+                        '{{ s.join(s.answer_problems(), "") }}'),
+    "remedies": ("点评用：第 i 位述职人的“下一步”，逐条回应其本人的问题（要在解决……的问题上下功夫，……），"
+                 "不对“各级党组织”提要求，不用别人用过的句子；n 为每个问题几句",
+                 '下一步，{{ s.join(s.remedies(r.index), "") }}'),
+    "carrier_for": ("为一条小标题找配置里与之同一件事的本地工作载体（carriers），写一句用好它的话；每个载体全稿只用一次，"
+                    "没有对题的载体时为空", "{{ head }}。{{ body }}{{ s.carrier_for(head) }}"),
+    "carriers_left": ("还没有哪一条用到的本地工作载体（结尾“用好……等载体”用）", '{{ s.join(s.carriers_left(), "、") }}'),
+    "guiding": ("开会年份讲话用的指导思想表述（手写资料 years.yaml，注明出处），未收录的年份为空", "坚持{{ s.guiding() }}"),
+    "year_tasks": ("开会年份的党建主线任务（如 抓好村（社区）“两委”换届），手写资料 years.yaml", '{{ s.join(s.year_tasks(), "，") }}'),
     "section_title": ("一级标题：已知主题用短语库的标题，否则原样用配置里的那句话", '@h1 {{ s.enum(loop.index, "h1") }}{{ s.section_title(point, loop.index0) }}'),
     "theme": ("一句话对应的规范主题（政治建设……），认不出时为空", "{% set theme = s.theme(point) %}"),
     "themes_known": ("全部规范主题", "{{ s.join(s.themes_known(), \"、\") }}"),
@@ -43,7 +59,7 @@ API = {
 #: Every field of ``plan``: what it means.
 PLAN = {
     "level": "篇幅档次（0 起，越大越长）",
-    "subpoints": "每部分讲几条（2–4）",
+    "subpoints": "每部分讲几条（2–5）",
     "body": "每条小标题后几句（1–10）",
     "intro": "每部分的引言几句（0–2）",
     "extra": "开头、形势、结尾各多说几句（0–3）",
@@ -53,7 +69,11 @@ PLAN = {
 #: What a template sees besides the config keys.
 CONTEXT = {
     "cfg.scope / cfg.committee / cfg.our": "由 level 推出的称谓：全区、区委、我区",
-    "cfg.reporters[i]": "述职人：name、post、highlights、problems（均带出处），name_text 纯文字，problem_themes 问题涉及的主题",
+    "cfg.reporters[i]": "述职人：name、post、highlights、problems（均带出处），name_text 纯文字，index 下标，"
+                        "address 当面称呼用的名字（刘志强 → 志强，孙丽 → 孙丽；填 {reporter} 槽，第三次起改称“你”），"
+                        "problem_themes 问题涉及的主题",
+    "cfg.visits[i] / cfg.speakers[i]": "调研点、发言人：本身是原来的文字（{{ v }}），另有字段 place、seen（看到的情况）"
+                                       "与 name、post、said（讲了什么），没写的字段为空",
     "each": "render --each 为每位述职人单独成文时为 true",
 }
 

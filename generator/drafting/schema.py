@@ -35,10 +35,22 @@ MAX_TEXT = 300  # characters of one fact (an achievement, a problem, a highlight
 MAX_NAME = 60  # characters of a place, speaker, title, meeting or name
 MAX_ITEMS = 60  # facts in one list
 MAX_REPORTERS = 200
+MAX_OCCASION = 200  # characters of ``occasion`` (a sentence or two)
+MAX_CARRIER = 40  # characters of one carrier (“红色领航”工程)
+MAX_SUPERIOR = 20  # characters of ``superior`` (市委, 中共青榆市委)
+MAX_PINS = 2000  # slots the workbench may pin in one config
+MAX_FOLDERS = 20  # phrasebank folders in ``phrases``
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufffe\uffff\ud800-\udfff]")
-#: Invisible characters that change how text reads or sorts: zero-width marks, bidi overrides, BOMs.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: Controls (C0 but tab and line feed, DEL, C1 with NEL), the line and paragraph separators U+2028/U+2029,
+#: non-characters and lone surrogates: never part of a value, however they were written (raw or as an escape).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+#: Invisible characters that change how text reads, breaks or sorts: every format character (Unicode
+#: category Cf — zero-width marks, bidi overrides and isolates, BOMs, the soft hyphen U+00AD, tags). A test
+#: keeps this class complete against the running Python's Unicode tables.
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+                       "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+                       "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                       "\U000e0020-\U000e007f]")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,8 @@ KEYS: tuple[Key, ...] = (
     Key("place", "name", "地方名称", "地方名称，如 云溪区", required=True, default_zh="必填"),
     Key("level", "level", "行政层级", "行政层级：" + " ".join(LEVEL_WORDS) + "，决定“全区/区委/我区”等称谓", required=True,
         default_zh="必填"),
+    Key("superior", "committee", "上级党委", "上级党委，如 市委、县委、区委、省委，用于“在市委的坚强领导下”一类说法"
+        "（2–20 字，不带标点）", default_zh="不写", example="市委"),
     Key("year", "year", "开会年份", "开会年份（决定现行提法、年份意义，如 2026 年是建党 105 周年、“十五五”开局之年）", required=True,
         default_zh="必填"),
     Key("review_year", "year", "述职所评议的年度", "述职所评议的年度", default_zh="`year - 1`", example="2025"),
@@ -69,15 +83,22 @@ KEYS: tuple[Key, ...] = (
         example="2026年1月16日"),
     Key("title", "title", "标题", "标题", default_zh="按会议类型生成", example="在全区党建工作会议上的讲话"),
     Key("meeting", "name", "会议名称", "会议名称（供自建模板使用）", example="全区党组织书记抓基层党建工作述职评议会议"),
+    Key("occasion", "sentence", "本次会议的情况", "本次会议自身的情况，一两句话，原文照用（最多 200 字；句末没有标点时补“。”）",
+        default_zh="不写", example="这是换届后新一届区委召开的第一次述职评议会议。"),
     Key("points", "points", "主体部分的主题", "主体部分的主题：政治建设 思想建设 组织建设 队伍建设 作风建设 纪律建设 责任落实 基层治理 "
         "党员教育管理 两新组织 乡村振兴，或自己的一句话（原文作为标题）", default=DEFAULT_POINTS,
         default_zh="政治建设、组织建设、队伍建设、责任落实", example="[政治建设, 组织建设, 队伍建设, 责任落实]"),
     Key("achievements", "facts", "成绩", "成绩，逐条，原文照用", default=(), default_zh="〔待补〕", example="[]"),
     Key("problems", "facts", "问题", "问题，逐条，原文照用", default=(), default_zh="〔待补〕", example="[]"),
+    Key("carriers", "carriers", "本地工作载体", "本地的工作载体、党建品牌，逐条，原文照用（每条 2–40 字）", default=(),
+        default_zh="不写", example="[“红色领航”工程, 党建引领“三治融合”]"),
     Key("reporters", "reporters", "述职人", "述职人：`name` 姓名、`post` 职务、`highlights` 亮点、`problems` 问题（点评必填）",
         default=(), example="[]"),
-    Key("visits", "facts", "调研去过的地方", "座谈会：调研去过的地方", default=(), default_zh="〔待补〕", example="[]"),
-    Key("speakers", "facts", "座谈会上发言的同志", "座谈会：发言的同志", default=(), default_zh="〔待补〕", example="[]"),
+    Key("visits", "visits", "调研去过的地方", "座谈会：调研去过的地方，逐条；写地名即可，也可写 `{place: 地点, seen: 看到的情况}`",
+        default=(), default_zh="〔待补〕", example="[石桥镇河湾村, {place: 城关街道幸福里社区, seen: 社区党群服务中心推行“一站式”服务}]"),
+    Key("speakers", "speakers", "座谈会上发言的同志", "座谈会：发言的同志，逐条；写“职务+姓名”即可，也可写 "
+        "`{name: 姓名, post: 职务, said: 发言要点}`", default=(), default_zh="〔待补〕",
+        example="[石桥镇党委书记刘志强, {name: 李红梅, post: 幸福里社区党委书记, said: 反映网格员力量不足}]"),
     Key("length", "length", "目标字数", "目标字数（整数，或 `\"20分钟\"`）；各会议类型的范围见 `speechgen templates show TYPE`",
         default_zh="按主题数或述职人数估算", example="4000"),
     Key("minutes", "minutes", "目标时长", "目标时长（分钟），与 `length` 二选一", example="18"),
@@ -85,12 +106,19 @@ KEYS: tuple[Key, ...] = (
         example="7"),
     Key("adjourn", "bool", "是否以“散会”结尾", "讲话是否以“散会”结尾", default=True, default_zh="true", example="true"),
     Key("style", "style", "版式文件", "单位版式：版式 YAML 文件的路径、内置版式名（如 windows-fonts），或直接写映射", default_zh="GB/T 9704", example="版式.yaml"),
+    Key("phrases", "folders", "自己的短语库文件夹", "自己的短语库文件夹（同 `--phrases`）：一个路径或路径的列表，相对路径从本配置文件所在的文件夹算起",
+        default=(), default_zh="不用", example="[我的短语库]"),
+    Key("pins", "pins", "工作台锁定的句子", "工作台用：在工作台里选定或锁定的句子（位置 → 短语条目 id 或原文），"
+        "让命令行生成同一份草稿；一般不必手写", default={}, default_zh="不锁定", example="{}"),
 )
 BY_NAME = {k.name: k for k in KEYS}
 
 #: The fields of one reporter, with their help.
 REPORTER_FIELDS = {"name": "姓名", "post": "职务", "highlights": "工作亮点（原文照用，逐条写）",
                    "problems": "存在问题（原文照用，逐条写）"}
+#: The fields of one visit and of one speaker (座谈会) written as a mapping; the first is required.
+VISIT_FIELDS = {"place": "地点", "seen": "看到的情况"}
+SPEAKER_FIELDS = {"name": "姓名", "post": "职务", "said": "发言要点"}
 
 
 class Problems(Protocol):
@@ -112,9 +140,14 @@ def text(v, limit: int = MAX_TEXT) -> str | None:
         s = str(v) if not isinstance(v, int) or abs(v) < 10**30 else None
         if s is None:
             return None
-        s = INVISIBLE.sub("", _CONTROL.sub("", s))
+        s = INVISIBLE.sub("", _CONTROL.sub("", s)).replace("\t", " ")
         return re.sub(r"\s*\n\s*", "", s).strip()
     return None
+
+
+def read_text(c: Problems, data: dict, key: str, limit: int = MAX_TEXT) -> str | None:
+    """``data[key]`` as tidy text of at most ``limit`` characters; None when absent (a problem when not text)."""
+    return _read_text(c, data, key, limit)
 
 
 def _read_text(c: Problems, data: dict, key: str, limit: int) -> str | None:
@@ -173,6 +206,8 @@ def parse_length(value) -> int | None:
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+#: 2026年1月16日 (spaces allowed between the parts) and 2026年1月: checked like an ISO date.
+_CN_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?$")
 
 
 def read_date(c: Problems, data: dict, key: str) -> str | None:
@@ -182,10 +217,108 @@ def read_date(c: Problems, data: dict, key: str) -> str | None:
         try:
             day = datetime.date(y, m, d)
         except ValueError:
-            c.add(key, f"日期不存在：{v.strip()}")
+            c.add(key, f"日期不存在：{v.strip()}；请写成真实的日期，如 2026-01-16")
             return None
         return text(day)
-    return _read_text(c, data, key, MAX_NAME)
+    s = _read_text(c, data, key, MAX_NAME)
+    if s and (cn_date := _CN_DATE.match(s)):
+        y, m = int(cn_date.group(1)), int(cn_date.group(2))
+        try:
+            datetime.date(y, m, int(cn_date.group(3) or 1))
+        except ValueError:
+            c.add(key, f"日期不存在：{s}；请写成真实的日期，如 2026年1月16日")
+            return None
+    return s
+
+
+def date_year(date: str | None) -> int | None:
+    """The year a date as read by ``read_date`` names (2026年1月16日 → 2026), else None."""
+    m = re.match(r"(\d{4})\s*年", date or "")
+    return int(m.group(1)) if m else None
+
+
+#: Sentence punctuation a short name (``superior``) may not hold.
+_SENTENCE_PUNCT = re.compile(r"[。，、；：！？…,.;:!?\s]")
+#: Where a sentence ends: 。！？… perhaps followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[。！？…][”’」』》〉）)\]】]*$")
+
+
+def read_committee(c: Problems, data: dict, key: str) -> str | None:
+    """A party committee's short name (市委, 县委, 中共青榆市委): 2–20 characters, no sentence punctuation."""
+    v = data.get(key)
+    if v is None or v == "":
+        return None
+    s = text(v) if isinstance(v, str) else None
+    if not s:
+        c.add(key, "应为上级党委的简称（文字），如 市委、县委")
+        return None
+    if not 2 <= len(s) <= MAX_SUPERIOR:
+        c.add(key, f"应为 2–{MAX_SUPERIOR} 字的党委简称（现为 {len(s)} 字），如 市委、县委")
+        return None
+    if m := _SENTENCE_PUNCT.search(s):
+        c.add(key, f"应为党委的简称，如 市委、县委，不能含标点或空格（“{m.group(0)}”）")
+        return None
+    return s
+
+
+def read_carriers(c: Problems, data: dict, key: str) -> tuple[str, ...]:
+    """Local work carriers and brands, each used verbatim: a list (or one string) of 2–40 characters each."""
+    v = data.get(key)
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list):
+        c.add(key, "应为列表（每行以“- ”开头），每项是一个工作载体或品牌的名字")
+        return ()
+    if len(v) > MAX_ITEMS:
+        c.add(key, f"条目太多（{len(v)} 条），最多 {MAX_ITEMS} 条")
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(v):
+        s = text(item) if isinstance(item, str) else None
+        if not s:
+            c.add(f"{key}[{i}]", "应为非空文字，如 “红色领航”工程")
+            continue
+        if not 2 <= len(s) <= MAX_CARRIER:
+            c.add(f"{key}[{i}]", f"应为 2–{MAX_CARRIER} 字（现为 {len(s)} 字）；这里写载体或品牌的名字，不写整句")
+            continue
+        if s in out:
+            c.add(f"{key}[{i}]", f"与 {key}[{out.index(s)}] 重复")
+            continue
+        out.append(s)
+    return tuple(out)
+
+
+def as_sentence(s: str) -> str:
+    """``s`` ending as a sentence: a trailing comma or colon becomes 。, a half-width stop full-width, and 。
+    is added when no sentence punctuation ends it."""
+    s = re.sub(r"。+$", "。", re.sub(r"\.{3,}$", "……", s))
+    s = re.sub(r"[，,；;、：:\s]+$", "", s)
+    if s and s[-1] in ".!?":
+        s = s[:-1] + {".": "。", "!": "！", "?": "？"}[s[-1]]
+    return s if not s or _SENTENCE_END.search(s) else s + "。"
+
+
+def read_sentence(c: Problems, data: dict, key: str, limit: int = MAX_OCCASION) -> str | None:
+    """A sentence or two used verbatim, tidied like every text and ending with sentence punctuation."""
+    v = data.get(key)
+    if v is None or v == "":
+        return None
+    s = text(v) if isinstance(v, str) else None
+    if s is None:
+        c.add(key, "应为一两句话（文字）")
+        return None
+    if not s:
+        return None
+    if not re.search(r"\w", s):
+        c.add(key, "应为一两句话，而不只是标点")
+        return None
+    s = as_sentence(s)
+    if len(s) > limit:
+        c.add(key, f"太长（{len(s)} 字），最多 {limit} 字；这里只写本次会议自身的情况，一两句话")
+        return None
+    return s
 
 
 def read_year(c: Problems, data: dict, key: str) -> int | None:
@@ -205,9 +338,12 @@ READERS: dict[str, Callable[[Problems, dict, str], Any]] = {
     "date": read_date,
     "year": read_year,
     "facts": read_facts,
+    "committee": read_committee,
+    "carriers": read_carriers,
+    "sentence": read_sentence,
 }
 KINDS = ("type", "name", "title", "level", "year", "date", "points", "facts", "reporters", "length", "minutes",
-         "seed", "bool", "style")
+         "seed", "bool", "style", "committee", "sentence", "carriers", "visits", "speakers", "folders", "pins")
 
 
 def readme_table() -> str:
@@ -265,4 +401,17 @@ def starter_yaml(values: dict, header: list[str], extra_keys: tuple[Key, ...] = 
                     first = False
             continue
         out.append(_line(f"{key.name}: {_flow(value)}", comment))
+        if isinstance(value, (list, tuple)) and not value:
+            out += [f"#  - {_flow(item)}" for item in _example_items(key)]
     return "\n".join(out) + "\n"
+
+
+def _example_items(key: Key) -> list:
+    """The items of a key's example list (shown as commented ``#  - item`` lines under an empty list)."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(key.example) if key.example else None
+    except yaml.YAMLError:  # pragma: no cover - the examples above are valid YAML (a test reads them all)
+        return []
+    return value if isinstance(value, list) else []

@@ -15,11 +15,12 @@ import re
 from generator.drafting.config import Config
 from generator.drafting.schema import KEYS, Key
 from generator.bank.entries import category_id
-from generator.bank.themes import themes_of
+from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools
 from generator.drafting.plan import Plan
-from generator.zh import cn, count_word, enumerator
+from generator.bank.matter import head_keys
+from generator.zh import short_name, strip_enumerator, cn, count_word, enumerator
 
 MARK_RE = re.compile("\x01([^\x02]*)\x02([^\x01\x03]*)\x03")
 
@@ -78,10 +79,17 @@ class TemplateApi:
 
     def __init__(self, config: Config, pools: Pools, plan: Plan, seed: int):
         self._config = config
-        self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}"))
+        # the place is part of the draw: two counties with one seed do not hand in one speech
+        self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}:{config.place}"))
         self.plan = plan
         self._body_calls = 0
         self._head_calls = 0
+        self._answer_for: dict[str, int] = {}  # head text → the config problem its body answers
+        self._mentions: dict[str, int] = {}  # reporter → times named so far (then 你)
+        self._siblings: list[str] = []  # the heads of the section being written
+        self._fallbacks = 0
+        self._carriers_used: set[int] = set()
+        self._problem_sections: list[list[int]] | None = None
         #: What an author should hear about (``templates check`` prints them): calls that found nothing, unknown themes.
         self.notes: list[str] = []
 
@@ -107,6 +115,13 @@ class TemplateApi:
         if category == "requirement":
             n = self.plan.thinned(int(n), self._body_calls)
             self._body_calls += 1
+        answered: list[str] = []
+        if near:
+            this = strip_enumerator(plain(near))
+            self._chooser.shun = head_keys(h for h in self._siblings if h != this)
+        if near and category == "requirement":
+            answered, used = self._answer(plain(near), int(n), slots)
+            n = int(n) - used
         try:
             picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
                                        avoid=avoid, match=match, near=plain(near) if near else None)
@@ -114,8 +129,58 @@ class TemplateApi:
             key = "avoid" if exc.pattern == avoid else "match"
             raise InputError(f"正则表达式“{exc.pattern}”运行超过 {PATTERN_BUDGET:g} 秒仍未结束（写法会无限回溯，"
                              "如 (a+)+$），请改简单些", key=key) from None
-        self._note(category, theme, int(n), bool(picks))
-        return [mark(text, f"phrase:{entry_id}") for entry_id, text in picks]
+        self._note(category, theme, int(n), bool(picks or answered))
+        if near and category == "requirement" and not only and picks and int(n) >= 2:
+            # up to half the body composed from mined units on the head's matter, after the first whole
+            # sentence; whole sentences fill the rest (and stand in where units run out)
+            made = self._chooser.composed(plain(near), min(int(n) // 2, SUBPOINT_MAX - 1), slots)
+            if made:
+                whole = [self._phrase_mark(entry_id, text) for entry_id, text in picks]
+                keep = max(1, min(len(whole), int(n) - len(made), SUBPOINT_MAX - len(made)))
+                built = ["".join(mark(t, src) for src, t in parts) for parts in made]
+                return answered + whole[:1] + built + whole[1:keep]
+        who = slots.get("reporter")
+        if who:  # to his face: 志强同志 twice, then 你 (a name in every sentence reads like a form)
+            picks = [(eid, self._second_person(str(who), text)) for eid, text in picks]
+        return answered + [self._phrase_mark(entry_id, text) for entry_id, text in picks]
+
+    def _phrase_mark(self, entry_id: str, text: str) -> str:
+        """A picked phrase, marked; 上级党委 in it is the config's ``superior`` (市委), or 〔待补：上级党委〕."""
+        if SUPERIOR not in text:
+            return mark(text, f"phrase:{entry_id}")
+        superior = getattr(self._config, "superior", None)
+        parts = text.split(SUPERIOR)
+        glue = mark(superior, "config:superior") if superior else self.todo(SUPERIOR)
+        return glue.join(mark(p, f"phrase:{entry_id}") for p in parts)
+
+    def carrier_for(self, head: str) -> str:
+        """For a sub-point: a sentence on the config's local carrier (本地工作载体) whose matter it shares —
+        要把“红色领航”工程作为重要抓手，… — each carrier once in a draft; "" when none fits."""
+        matters = self._chooser.pools.matters
+        hm = matters.head(strip_enumerator(plain(head)))
+        for k, c in enumerate(getattr(self._config, "carriers", ()) or ()):
+            if k in self._carriers_used or not hm:
+                continue
+            if matters.carried(hm, c) or (set(themes_of(c)) & set(themes_of(plain(head)))):
+                before, after = _CARRIER_SAYS[len(self._carriers_used) % len(_CARRIER_SAYS)]
+                self._carriers_used.add(k)
+                return mark(before, "template") + mark(c, f"config:carriers[{k}]") + mark(after, "template")
+        return ""
+
+    def carriers_left(self) -> list[str]:
+        """The config's carriers no sub-point has taken up yet (marked), for a closing 用好……等载体."""
+        left = [(k, c) for k, c in enumerate(getattr(self._config, "carriers", ()) or ()) if k not in self._carriers_used]
+        self._carriers_used.update(k for k, _ in left)
+        return [mark(c, f"config:carriers[{k}]") for k, c in left]
+
+    def _second_person(self, who: str, text: str) -> str:
+        said = self._mentions.get(who, 0)
+        name = f"{who}同志"
+        if name in text:
+            self._mentions[who] = said + 1
+            if said >= 2:
+                return text.replace(name, "你")
+        return text
 
     def _note(self, category: str, theme: str | None, n: int, found: bool) -> None:
         if theme and theme not in self._chooser.pools.all_themes:
@@ -131,16 +196,128 @@ class TemplateApi:
         """End a lead-in sentence with a colon so that a list can follow it."""
         return re.sub(r"[。，；：！]?(\x03?)$", r"：\1", text, count=1) if text else ""
 
-    def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1) -> list[str]:
-        """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis."""
-        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
+    def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1, problems=(),
+              avoid: str | None = None) -> list[str]:
+        """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis.
+
+        ``problems`` (indexes into cfg.problems, see ``problems_for``) are answered here: for each, a head
+        on its matter (from any theme), whose body then opens 针对…的问题，… with measures on it; ``avoid``
+        a pattern no head may match (a 座谈 closes without 追责问责)."""
+        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid))
+        self._siblings = [text for _eid, text in picks]
         return [mark(enumerator(i, kind), "template:enumerator", True) + mark(text, f"phrase:{eid}", True)
                 for i, (eid, text) in enumerate(picks, int(start))]
 
-    def keypoints(self, theme: str | None, n: int) -> list[str]:
-        """Short outline key points (sub-point heads without enumerators)."""
-        picks = self._chooser.pick("point", self._thin_heads(n), theme=theme, slots={}, head=True)
+    def keypoints(self, theme: str | None, n: int, problems=(), avoid: str | None = None) -> list[str]:
+        """Short outline key points (sub-point heads without enumerators); ``problems``, ``avoid`` as in ``heads``."""
+        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid))
+        self._siblings = [text for _eid, text in picks]
         return [mark(text, f"phrase:{eid}") for eid, text in picks]
+
+    def _answering_picks(self, theme: str | None, n: int, problems, avoid: str | None = None) -> list[tuple[str, str]]:
+        answering: list[tuple[str, str]] = []
+        owed: list[int] = []
+        for k in problems or ():
+            k = int(k)
+            if not 0 <= k < len(self._config.problems) or len(answering) >= n:
+                continue
+            got = self._chooser.answering_heads(self._config.problems[k], 1, theme)
+            if got:
+                answering.append(got[0])
+                self._answer_for[got[0][1]] = k
+            else:
+                owed.append(k)
+        rest = self._chooser.pick("point", n - len(answering), theme=theme, slots={}, head=True, avoid=avoid)
+        picks = rest[:1] + answering + rest[1:]  # the section's own lead head first, then the answers
+        if owed and picks:  # no head on that matter: the first head takes the problem up
+            self._answer_for.setdefault(picks[0][1], owed[0])
+        return picks
+
+    def problems_for(self, index: int) -> list[int]:
+        """The config problems the ``index``-th point (section) answers: each problem goes to the section
+        whose theme it speaks of, else the one whose point words it shares, else the least loaded."""
+        if self._problem_sections is None:
+            points = list(self._config.points)
+            load = [0] * len(points)
+            out: list[list[int]] = [[] for _ in points]
+            for k, problem in enumerate(self._config.problems):
+                if not points:
+                    break
+                p_themes = set(themes_of(problem))
+                h_themes = self._chooser.answer_themes(problem)
+                pm = self._chooser.pools.matters.problem(problem)
+
+                def score(i: int, pm=pm, p_themes=p_themes, h_themes=h_themes) -> tuple:
+                    theme = self.theme(points[i])
+                    words = len(self._chooser.pools.matters.carried(pm, points[i]))
+                    kin = self._chooser.pools.related(theme) if theme else []
+                    # a kindred theme counts the more the closer it is (related() lists the closest first)
+                    near = sum((3 - r) / 3 for r, t in enumerate(kin) if t in p_themes | h_themes)
+                    fit = 3 * (theme in p_themes) + 2 * (theme in h_themes) + near
+                    return (-(fit + words), load[i], i)
+
+                best = min(range(len(points)), key=score)
+                out[best].append(k)
+                load[best] += 1
+            self._problem_sections = out
+        idx = int(index)
+        return list(self._problem_sections[idx]) if 0 <= idx < len(self._problem_sections) else []
+
+    def answer_problems(self, avoid: str | None = None) -> list[str]:
+        """针对…的问题，… for each config problem: a sentence with measures on its matter (〔待补〕 where the
+        phrasebank has none). For drafts whose problems are not answered sub-point by sub-point."""
+        out = []
+        for k, problem in enumerate(self._config.problems):
+            core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:problems[{k}]")
+            got = self._chooser.answers(problem, 1, {}, avoid=avoid)
+            lead = mark("针对", "template") + core + mark("的问题，", "template")
+            if got:
+                out.append(lead + mark(got[0][1], f"phrase:{got[0][0]}"))
+            else:
+                out.append(lead + mark("要" + self._fallback(), "template"))
+        return out
+
+    def _fallback(self) -> str:
+        """The next of the _NO_MEASURE sentences (a draft never says one twice until all are used)."""
+        self._fallbacks += 1
+        return _NO_MEASURE[(self._fallbacks - 1) % len(_NO_MEASURE)]
+
+    def remedies(self, index: int, n: int = 1) -> list[str]:
+        """下一步 for one reporter of a 点评: for each of the reporter's own problems, a sentence on its
+        matter, spoken to the person (要在解决…的问题上下功夫，… / 对…的问题，要…) — never a requirement
+        addressed to 各级党组织 or the whole county, and never one another reporter got."""
+        k = int(index)
+        if not 0 <= k < len(self._config.reporters):
+            return []
+        r = self._config.reporters[k]
+        slots = {"reporter": short_name(r.name)}
+        out = []
+        for j, problem in enumerate(r.problems):
+            core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:reporters[{k}].problems[{j}]")
+            got = self._chooser.answers(problem, max(1, int(n)), slots, avoid=_NOT_PERSONAL)
+            body = _LEAD.sub("", got[0][1]) if got else ""
+            opening = (mark("要在解决", "template") + core + mark("的问题上下功夫，", "template") if j == 0 else
+                       mark("对", "template") + core + mark("的问题，要", "template"))
+            if body:
+                out.append(opening + mark(body, f"phrase:{got[0][0]}")
+                           + "".join(mark(text, f"phrase:{eid}") for eid, text in got[1:]))
+            else:  # nothing in the phrasebank on this matter: say what a 书记 says, never a stray measure
+                out.append(opening + mark(self._fallback(), "template"))
+        return out
+
+    def _answer(self, head: str, n: int, slots: dict) -> tuple[list[str], int]:
+        """The 针对…的问题，… sentence a head owes a config problem, and how many sentences it used."""
+        k = self._answer_for.pop(strip_enumerator(head), None)
+        if k is None or n <= 0:
+            return [], 0
+        problem = self._config.problems[k]
+        got = self._chooser.answers(problem, 1, slots, head)
+        lead = mark("针对", "template") + mark(_problem_core(problem, self._chooser.pools.matters),
+                                                f"config:problems[{k}]") + mark("的问题，", "template")
+        if got:
+            eid, text = got[0]
+            return [lead + mark(text, f"phrase:{eid}")], 1
+        return [lead + mark("要" + self._fallback(), "template")], 1
 
     def _thin_heads(self, n) -> int:
         n = self.plan.thinned(int(n), self._head_calls, floor=2)
@@ -152,7 +329,13 @@ class TemplateApi:
         theme = self.theme(point)
         key = f"config:points[{index}]"
         if point in self.themes_known():
-            got = self._chooser.pick("section_heading", 1, theme=theme, slots={}, head=True)
+            # the title's first clause names the theme (坚持把党的政治建设摆在首位，…), so it announces what
+            # its sub-points do — not 提高思想认识，…政治责任… over four 政治纪律 items
+            keywords = load_themes().get(point, ())
+            first = "^[^，：]*(?:" + "|".join(map(re.escape, keywords)) + ")" if keywords else None
+            got = self._chooser.pick("section_heading", 1, theme=theme, slots={}, head=True, match=first)
+            if not got:
+                got = self._chooser.pick("section_heading", 1, theme=theme, slots={}, head=True)
             if got:
                 return mark(got[0][1], f"phrase:{got[0][0]}")
             return mark(f"持续加强{point}", key)
@@ -175,10 +358,23 @@ class TemplateApi:
         return [self.fact(v, f"{key}[{i}]") for i, v in enumerate(getattr(self._config, key))]
 
     def todo(self, what: str) -> str:
-        return mark(f"〔待补：{what}〕", "placeholder")
+        return mark(f"〔待补：{plain(str(what))}〕", "placeholder")
 
     def year_facts(self) -> list[str]:
         return [mark(f, f"curated:years.yaml#{self._config.year}") for f in year_facts(self._config.year)]
+
+    def guiding(self) -> str:
+        """The year's guiding-thought line (以习近平新时代中国特色社会主义思想为指导，…), or "" when unknown."""
+        from generator.bank.years import year_info
+
+        line = year_info(self._config.year).guiding
+        return mark(line, f"curated:years.yaml#{self._config.year}") if line else ""
+
+    def year_tasks(self) -> list[str]:
+        """The year's main party-building tasks (抓好村（社区）“两委”换届 …), as curated facts."""
+        from generator.bank.years import year_info
+
+        return [mark(t, f"curated:years.yaml#{self._config.year}") for t in year_info(self._config.year).tasks]
 
     # --- words and numbers
     def cn(self, n: int) -> str:
@@ -211,12 +407,58 @@ class TemplateApi:
         return len(self._chooser.used_ids)
 
 
+#: When the phrasebank has no measure on a problem's matter, what a 书记 says instead of a stray measure on
+#: another matter (the reviewer's 文不对题): to find the cause and act on it. Rotated, never repeated.
+_NO_MEASURE = ("认真查找原因，拿出有针对性的整改措施，明确时限、逐项销号。",
+               "深入分析症结所在，列出问题清单、制定整改方案，一项一项抓好落实。",
+               "把问题摆到桌面上研究，举一反三、对症下药，确保见到实效。",
+               "主动对标先进找差距，拿出管用的办法，推动问题尽快解决。")
+#: How a sub-point takes up a local carrier (before, after the carrier's name), rotated so none repeats.
+_CARRIER_SAYS = (("要把", "作为重要抓手，持续抓深抓实，形成可复制、可推广的经验。"),
+                 ("", "要在扩面提质上再下功夫，真正叫得响、立得住。"),
+                 ("要继续擦亮", "这块牌子，推动由点到面、全域推开。"))
+#: What a phrase says for the superior committee when the config has no ``superior``.
+SUPERIOR = "上级党委"
+#: Sentences under one sub-point at most, whole and composed together (a 一要 paragraph of 150–400 characters).
+SUBPOINT_MAX = 6
+#: What a 点评's requirement to one person must not say: words addressed to every organisation or to the
+#: whole jurisdiction, or 所在单位 (a place's 党委书记 has no 单位).
+_NOT_PERSONAL = r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"
+#: The lead of a requirement sentence, dropped when it follows 要在…上下功夫，: 要/必须/各级党组织要.
+_LEAD = re.compile(r"^(?:[^，。“]{0,8}?要(?![求素点害])|必须|务必)")
+
+
+def _problem_core(problem: str, matters) -> str:
+    """The clause of a config problem that names its matter (新兴领域党组织覆盖还有盲区，快递物流…党员管理
+    不够到位 → 快递物流、网约配送等行业党员管理不够到位): the one with most matter words, the later on a tie."""
+    parts = [p for p in re.split(r"[，；;,]", str(problem).rstrip("。；;，,")) if p]
+    if len(parts) <= 1:
+        core = str(problem).rstrip("。；;，,")
+    else:
+        core = parts[max(range(len(parts)), key=lambda i: (len(matters.problem(parts[i]).own), i))]
+    core = re.sub(r"^(?:对于|对)(?=.{6})", "", core)  # 对软弱涣散村整顿…抓得不够紧 after 解决: no 对
+    # …“两张皮”的问题仍然存在 → …“两张皮”: the 的问题 comes after it (针对…的问题), not twice
+    return re.sub(r"(?<=.{4})的?(?:问题|现象|情况)(?:仍然|依然|还|比较|较为)?(?:存在|突出|较多|明显)?$", "", core)
+
+
 def _context_value(api: TemplateApi, key: Key, value):
     """How a template sees one config key: facts carry their provenance (``config:<key>``), the rest is plain."""
-    if key.kind in ("name", "title", "date"):
+    if key.kind in ("name", "title", "date", "committee"):
         return api.fact(value, key.name) if value else ""
-    if key.kind == "facts":
+    if key.kind in ("facts", "carriers"):
         return [api.fact(v, f"{key.name}[{i}]") for i, v in enumerate(value or ())]
+    if key.kind == "sentence":  # used as whole sentences: its end punctuation stays
+        return mark(value, f"config:{key.name}") if value else ""
+    if key.kind in ("visits", "speakers"):
+        # Each item stays the string it always was ({{ v }}, s.join(cfg.visits, "、")), now marked, and its
+        # fields are marked too: v.place / v.seen, sp.name / sp.post / sp.said ('' when not given).
+        return [type(v)(api.fact(str(v), f"{key.name}[{i}]"),
+                        **{f: api.fact(x, f"{key.name}[{i}].{f}") if x else "" for f, x in v.fields().items()})
+                for i, v in enumerate(value or ())]
+    if key.kind == "folders":  # paths as text only: a Path object would let a template read files
+        return [str(p) for p in value or ()]
+    if key.kind == "pins":
+        return dict(value or {})
     if key.kind == "year":
         return str(value) if value is not None else ""
     if key.kind == "points":
@@ -229,6 +471,8 @@ def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ..
     words = config.words
     reporters = [
         {"index": i, "name": api.fact(r.name, f"reporters[{i}].name"), "name_text": r.name,
+         # 志强同志 to his face (孙丽 stays 孙丽): the {reporter} slot value after the first mention
+         "address": short_name(r.name),
          "post": api.fact(r.post, f"reporters[{i}].post") if r.post else "",
          "highlights": [api.fact(h, f"reporters[{i}].highlights[{j}]") for j, h in enumerate(r.highlights)],
          "problems": [api.fact(p, f"reporters[{i}].problems[{j}]") for j, p in enumerate(r.problems)],

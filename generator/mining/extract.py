@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from generator.mining import segment
 from generator.mining.generalise import Context, generalise, is_junk
+from generator.mining.units import BODY_MAX, Units, clause_units
 from generator.bank.themes import load_themes, themes_of
-from generator.zh import NUM, POINT_LEAD_RE, sentences
+from generator.zh import NUM, POINT_LEAD_RE, sentences, strip_enumerator
 
 _QUOTE_RE = re.compile(r"“([^“”]{1,24})”")
 _L1_ENUM_RE = re.compile(rf"^(?:[{NUM}]{{1,3}}[、，．.]|第[{NUM}]{{1,3}}(?:部分)?[、，：:．.]?)\s*")
@@ -50,22 +51,47 @@ class _State:
     head: str = ""          # current sub-point head
 
 
+#: A party-building speech names its field often: 党建、党组织、党员、支部、组织部、书记 per 1,000 characters
+#: (the seeds 20–40; the government work reports of ../shared/corpus/gwr 0–0.2).
+PARTY_DENSITY = 3.0
+_PARTY_WORDS = ("党建", "党组织", "党员", "支部", "组织部", "书记")
+#: The meeting type given to what is mined from another genre: no built-in pack uses it, so a government
+#: work report's 降低企业制度性交易成本 never enters a 党建 draft; a user pack may ask for it.
+OFF_GENRE = "off_genre"
+
+
 def meeting_types(speech) -> tuple[str, ...]:
-    """Meeting types the source speech belongs to, from its title (its opening when untitled)."""
+    """Meeting types the source speech belongs to, from its title (its opening when untitled); a speech of
+    another genre than party building (by how often it names its field) is OFF_GENRE only."""
     probe = speech.title or next((p.text for p in speech.paragraphs if p.role == "opening"), "")
+    text = "".join(p.text for p in speech.paragraphs)
+    if not any(w in probe for w in ("党建", "党组织", "述职", "组织工作")) and \
+            sum(text.count(w) for w in _PARTY_WORDS) * 1000 < PARTY_DENSITY * max(1, len(text)):
+        return (OFF_GENRE,)
     found = {t for word, t in _TITLE_TYPES if word in probe}
     if "dianping" in found:
         found.add("shuzhi_speech")
     return tuple(sorted(found))
 
 
-def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]]:
-    """Candidates (category, text, themes, meeting_types, "file:line") of one speech, in reading order."""
+def extract_speech(speech, units: Units | None = None) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]]:
+    """Candidates (category, text, themes, meeting_types, "file:line") of one speech, in reading order.
+
+    With ``units``, the same pass also collects the speech's units (generator.mining.units): each
+    sub-point head with the requirement sentences under it, and the clauses of those sentences."""
     ctx = Context.of(speech)
     types = meeting_types(speech)
     out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]] = []
     state = _State()
     context_of = lru_cache(maxsize=None)(themes_of)  # asked again for every sentence under a heading
+    known = segment.known_terms() if units is not None else frozenset()
+    open_head: list = []  # [head text, themes, source, body sentences] of the sub-point being read
+
+    def close_head() -> None:
+        if units is not None and open_head:
+            head, themes, source, body = open_head
+            units.add("head", head, source, themes, tuple(body[:BODY_MAX]), known, types)
+        open_head.clear()
 
     def add(category: str, raw: str, line: int, extra_themes: tuple[str, ...] = (), *, inherit=False):
         text = generalise(raw, ctx, count_slot=category == "transition")
@@ -73,8 +99,20 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
         if text is None or is_junk(text) or not lo <= len(text) <= hi:
             return
         own = themes_of(text)
-        themes = (own or extra_themes) if inherit else tuple(dict.fromkeys(own + extra_themes))
-        out.append((category, text, _canonical(themes), types, f"{speech.name}:{line}"))
+        themes = _canonical((own or extra_themes) if inherit else tuple(dict.fromkeys(own + extra_themes)))
+        source = f"{speech.name}:{line}"
+        out.append((category, text, themes, types, source))
+        if units is None:
+            return
+        if category in ("point", "section_heading"):
+            close_head()
+            if category == "point":
+                open_head.extend([strip_enumerator(text).rstrip("。；，："), themes, source, []])
+        elif category == "requirement":
+            if open_head:
+                open_head[3].append(text)
+            for kind, clause in clause_units(text):
+                units.add(kind, clause, source, themes, (), known, types)
 
     for para in speech.paragraphs:
         if para.role in ("salutation", "agenda"):
@@ -119,6 +157,7 @@ def extract_speech(speech) -> list[tuple[str, str, tuple[str, ...], tuple[str, .
             elif category:
                 context_themes = context_of(state.head) or context_of(state.section)
                 add(category, sent, line, context_themes, inherit=category == "requirement")
+    close_head()
     return out
 
 

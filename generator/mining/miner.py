@@ -17,6 +17,7 @@ from generator.errors import InputError
 from generator.atomic import atomic_write, fsync_dir, os_reason
 from generator.bank.entries import CATEGORIES, Entry
 from generator.bank.themes import load_themes
+from generator.bank.units import UNIT_KINDS, UNITS_FILE, VOCABULARY_FILE, VOCABULARY_FORMAT
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "speechgen-mined/1"
@@ -34,17 +35,20 @@ Progress = Callable[[int, int, str], None]
 
 
 # ---------------------------------------------------------------- map: one file
-def mine_file(path: str) -> tuple[str, list | None, object, str | None]:
-    """(file name, candidates, fingerprint, error message): pure per file, runs in worker processes."""
+def mine_file(path: str) -> tuple[str, tuple | None, object, str | None]:
+    """(file name, (entry candidates, units), fingerprint, error message): pure per file, runs in worker processes."""
     from generator.corpus import read_speech
     from generator.mining.extract import extract_speech
+    from generator.mining.units import Units
     from generator.bank.fingerprint import fingerprint_speech
 
     try:
         speech = read_speech(path)
     except InputError as err:
         return Path(path).name, None, None, err.message
-    return speech.name, extract_speech(speech), fingerprint_speech(speech), None
+    units = Units()
+    candidates = extract_speech(speech, units)
+    return speech.name, (candidates, units), fingerprint_speech(speech), None
 
 
 # ---------------------------------------------------------------- reduce: merge into entries
@@ -66,11 +70,11 @@ def merge(candidates) -> list[Entry]:
     entries = []
     for category in CATEGORIES:
         keys = sorted((k for k in groups if k[0] == category), key=lambda k: _digest(*k))
-        width = max(4, len(str(len(keys))))
-        for seq, key in enumerate(keys, 1):
+        ids = content_ids(category, [k[1] for k in keys])
+        for key in keys:
             g = groups[key]
             entries.append(Entry(
-                id=f"{category}.{seq:0{width}d}", category=category, text=key[1],
+                id=ids[key[1]], category=category, text=key[1],
                 themes=tuple(sorted(g["themes"], key=order.__getitem__)),
                 meeting_types=() if g["general"] else tuple(sorted(g["types"])),
                 era=era_of(key[1], rules), sources=tuple(sorted(g["sources"], key=_source_key)),
@@ -80,6 +84,114 @@ def merge(candidates) -> list[Entry]:
 
 def _digest(category: str, text: str) -> str:
     return hashlib.sha1(f"{category}\0{text}".encode()).hexdigest()
+
+
+#: Hex digits of a content-derived id (point.3fa2c1d0); lengthened for the texts whose digests clash.
+ID_DIGITS = 8
+
+
+def content_ids(prefix: str, texts) -> dict[str, str]:
+    """``prefix.<digest>`` for each text: derived from the text alone, so an id never changes when other
+    texts are added or removed (re-mining, ``mine --update``). Texts whose first ``ID_DIGITS`` hex digits
+    coincide get as many more digits as it takes to tell them apart, all of them, so no id depends on
+    which texts happen to be mined with it — except in that (vanishingly rare) clash."""
+    digests = {t: _digest(prefix, t) for t in texts}
+    ids: dict[str, str] = {}
+    width = ID_DIGITS
+    pending = dict(digests)
+    while pending:
+        by_prefix: dict[str, list[str]] = {}
+        for t, d in pending.items():
+            by_prefix.setdefault(d[:width], []).append(t)
+        pending = {}
+        for head, group in by_prefix.items():
+            if len(group) == 1:
+                ids[group[0]] = f"{prefix}.{head}"
+            else:
+                pending.update({t: digests[t] for t in group})
+        width += 4
+    return ids
+
+
+UNITS, VOCABULARY = UNITS_FILE, VOCABULARY_FILE
+
+
+def merge_units(items) -> list[dict]:
+    """Units of all files, duplicates merged (sources, count, themes, the longest body), content ids."""
+    from generator.bank.era import era_of, load_era_rules
+
+    rules = load_era_rules()
+    order = {t: i for i, t in enumerate(load_themes())}
+    groups: dict[tuple[str, str], dict] = {}
+    for kind, text, body, matter, themes, local, source, types in items:
+        g = groups.setdefault((kind, text), {"body": (), "matter": matter, "themes": set(), "local": local,
+                                             "sources": set(), "count": 0, "types": set(), "general": False})
+        g["types"].update(types)
+        g["general"] |= not types
+        if len(body) > len(g["body"]) or (len(body) == len(g["body"]) and body < g["body"]):
+            g["body"] = body
+        g["themes"].update(themes)
+        g["sources"].add(source)
+        g["count"] += 1
+    out = []
+    for kind in UNIT_KINDS:
+        texts = sorted(t for k, t in groups if k == kind)
+        ids = content_ids(kind, texts)
+        for text in sorted(texts, key=lambda t: ids[t]):
+            g = groups[kind, text]
+            unit: dict = {"id": ids[text], "kind": kind, "text": text}
+            if kind == "head":
+                unit["body"] = list(g["body"])
+            unit.update(matter=list(g["matter"]), themes=sorted(g["themes"], key=order.__getitem__),
+                        meeting_types=[] if g["general"] else sorted(g["types"]))
+            era = era_of(" ".join((text, *g["body"])), rules)
+            if era:
+                unit["era"] = era
+            unit.update(local=list(g["local"]), sources=sorted(g["sources"], key=_source_key), count=g["count"])
+            out.append(unit)
+    return out
+
+
+def dump_units(units: list[dict]) -> bytes:
+    """units.yaml, written like the entry files (JSON-quoted scalars are YAML, identical everywhere)."""
+    def q(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out = [HEADER.replace("手写条目", "手写条目和单元")]
+    for u in units:
+        out.append(f"- id: {u['id']}\n  kind: {u['kind']}\n  text: {q(u['text'])}\n")
+        if "body" in u:
+            out.append(f"  body: {q(u['body'])}\n")
+        out.append(f"  matter: {q(u['matter'])}\n  themes: {q(u['themes'])}\n  meeting_types: {q(u['meeting_types'])}\n")
+        if u.get("era"):
+            out.append("  era: {" + ", ".join(f"{k}: {v}" for k, v in u["era"].items()) + "}\n")
+        out.append(f"  local: {q(u['local'])}\n  sources: {q(u['sources'])}\n  count: {u['count']}\n")
+    return "".join(out).encode("utf-8")
+
+
+def dump_vocabulary(words: dict[str, int]) -> bytes:
+    """vocabulary.json: every content word of the corpus's units with the number of units it occurs in,
+    and the words of the built-in curated phrasebank texts (0 where the corpus lacks them), so drafting
+    and the checker can find the words of any head, config fact or curated sentence without jieba."""
+    from generator.mining.units import content_words
+
+    merged = dict(words)
+    for text in _curated_texts():
+        for w in content_words(text):
+            merged.setdefault(w, 0)
+    doc = {"format": VOCABULARY_FORMAT, "words": dict(sorted(merged.items()))}
+    return (json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _curated_texts() -> list[str]:
+    """The texts of the built-in curated entries (sorted, so the vocabulary never depends on file order)."""
+    from generator.bank.entries import entry_files, load_entry_file
+    from generator.resources import phrasebank_dir
+
+    texts: set[str] = set()
+    for path in entry_files(phrasebank_dir() / "curated"):
+        texts.update(e.text for e in load_entry_file(path))
+    return sorted(texts)
 
 
 def _source_key(source: str) -> tuple[str, int]:
@@ -92,13 +204,15 @@ def _source_key(source: str) -> tuple[str, int]:
 class MineReport:
     files: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    units: int = 0  # units below the sentence (units.yaml), beside the entries counted by category
     skipped: list[tuple[str, str]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = "，".join(f"{c} {n}" for c, n in self.counts.items())
-        return f"已挖掘 {self.files} 个文件，共 {sum(self.counts.values())} 条（{parts}）；跳过 {len(self.skipped)} 个。"
+        return (f"已挖掘 {self.files} 个文件，共 {sum(self.counts.values())} 条（{parts}），另有单元 {self.units} 个；"
+                f"跳过 {len(self.skipped)} 个。")
 
 
 def mine(paths, out_dir, *, jobs: int = 1, progress: Progress | None = None, force: bool = False) -> MineReport:
@@ -129,13 +243,19 @@ def mine(paths, out_dir, *, jobs: int = 1, progress: Progress | None = None, for
     tmp = _make_temp_folder(out)  # before the (long) mining: an unwritable place is found at once
     try:
         candidates: list = []
+        unit_items: list = []
+        words: dict[str, int] = {}
         prints: list = []
-        for name, cands, fp, error in _run(files, jobs, progress):
+        for name, found, fp, error in _run(files, jobs, progress):
             if error is not None:
                 report.skipped.append((name, error))
                 continue
             report.files += 1
+            cands, units = found
             candidates.extend(cands)
+            unit_items.extend(units.items)
+            for w, n in units.words.items():
+                words[w] = words.get(w, 0) + n
             prints.append((name, fp))
         if not report.files:
             reasons = "；".join(f"{n}：{m}" for n, m in report.skipped[:3]) + ("……" if len(report.skipped) > 3 else "")
@@ -154,6 +274,11 @@ def mine(paths, out_dir, *, jobs: int = 1, progress: Progress | None = None, for
             if chosen:
                 written[f"{category}.yaml"] = _dump(chosen)
                 report.counts[category] = len(chosen)
+        merged_units = merge_units(unit_items)
+        del unit_items
+        written[UNITS] = dump_units(merged_units)
+        report.units = len(merged_units)
+        written[VOCABULARY] = dump_vocabulary(words)
         for name, data in written.items():
             atomic_write(tmp / name, data, force=True)
         index_path = build_index(prints).save(tmp)

@@ -150,3 +150,12 @@ def _lexicon_re() -> re.Pattern:
 def lexicon_terms(text: str) -> list[str]:
     """Numbered formulas of the curated lexicon that occur in ``text``."""
     return _lexicon_re().findall(text)
+
+
+@cache
+def known_terms() -> frozenset[str]:
+    """The curated lexicon's formulas and slogans, quotes stripped: terms any place may use (两个维护)."""
+    items = load_yaml(phrasebank_dir() / "curated" / "lexicon.yaml", what="词表").seq()
+    texts = {m["text"].str() for m in (item.mapping() for item in items)
+             if m["category"].value in ("formula", "slogan")}
+    return frozenset(t.strip("“”") for t in texts)

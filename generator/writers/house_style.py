@@ -138,24 +138,37 @@ def _convert(key: str, value):
     return float(value)
 
 
-def _build(data, source: str, lines: dict[str, int] | None) -> Style:
+#: A key name shown in a message: a style key as people misspell one. Anything else (a line of some
+#: other file read as YAML, a password) is never echoed.
+_KEY_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,40}")
+_VALUE_SHOWN = 40  # characters of a bad value repeated in a message
+
+
+def _build(data, source: str, lines: dict[str, int] | None, from_file: bool = False) -> Style:
     lines = lines or {}
     if data is None:
         return Style()
     if not isinstance(data, dict):
         raise InputError("版式文件应是“键: 值”的映射", path=source, line=lines.get("", None))
+    if from_file and data and not any(str(key) in _FIELDS for key in data):
+        # Not a house style at all (a config's style: may name any file): say so, and show none of it.
+        raise InputError("这不是版式文件：其中没有任何版式键（如 body_font、title_size、page_number），"
+                         "文件内容不予显示；请给出版式 YAML 文件或内置版式名", path=source)
     values = {}
     problems: list[SpeechgenError] = []  # every problem at once, in file order
     for key in data:
         if key not in _FIELDS:
-            close = difflib.get_close_matches(str(key), list(_FIELDS), n=1)
+            name = str(key) if _KEY_NAME_RE.fullmatch(str(key)) else None
+            close = difflib.get_close_matches(name, list(_FIELDS), n=1) if name else []
             hint = f"，是不是想写 {close[0]}？" if close else f"；可用的键：{'、'.join(_FIELDS)}"
-            problems.append(SpeechgenError(f"未知的版式键{hint}", line=lines.get(str(key)), key=str(key)))
+            problems.append(SpeechgenError(f"未知的版式键{hint}", line=lines.get(str(key)), key=name))
             continue
         try:
             values[key] = _convert(key, data[key])
         except ValueError as exc:
-            problems.append(SpeechgenError(f"取值 {data[key]!r} 不合适：{exc}", line=lines.get(str(key)), key=str(key)))
+            shown = repr(data[key])
+            shown = shown if len(shown) <= _VALUE_SHOWN else shown[:_VALUE_SHOWN] + "…"
+            problems.append(SpeechgenError(f"取值 {shown} 不合适：{exc}", line=lines.get(str(key)), key=str(key)))
     if problems:
         raise ConfigError(problems, source, "版式文件")
     return Style(**values)
@@ -196,8 +209,13 @@ def load_style(path: str | Path) -> Style:
                              key="style")
     if not p.exists():
         raise InputError("找不到版式文件", path=p)
-    text = decode_config_text(read_bytes(p, "style", empty_ok=True), p, "版式文件")
-    doc = parse_yaml(text, p, "版式文件")
+    try:
+        text = decode_config_text(read_bytes(p, "style", empty_ok=True), p, "版式文件")
+        doc = parse_yaml(text, p, "版式文件")
+    except InputError as exc:
+        # the file may be anything a config's style: names (/etc/shadow): its lines are never echoed
+        exc.source_line = None
+        raise
     node, data = doc.node, doc.value
     lines: dict[str, int] = {}
     if node is not None:
@@ -206,4 +224,4 @@ def load_style(path: str | Path) -> Style:
             for key_node, value_node in node.value:
                 # a bad value is reported on its own line, which is the key's line for scalars
                 lines[str(key_node.value)] = value_node.start_mark.line + 1
-    return _build(data, str(p), lines)
+    return _build(data, str(p), lines, from_file=True)

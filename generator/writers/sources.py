@@ -24,6 +24,10 @@ def _source_zh(source: str, bank) -> str:
     if kind == "phrase":
         entry = bank.get(ref)
         if entry is None:
+            unit = bank.unit(ref) if hasattr(bank, "unit") else None
+            if unit is not None:
+                origin = "；".join(unit.sources[:3]) + ("…" if len(unit.sources) > 3 else "")
+                return f"短语库单元 {ref}（{unit.kind}，{origin}）"
             return f"短语库 {ref}"
         origin = "；".join(entry.sources[:3]) + ("…" if len(entry.sources) > 3 else "") if entry.sources else "手写条目"
         return f"短语库 {ref}（{entry.category}，{origin}）"

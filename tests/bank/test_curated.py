@@ -351,11 +351,17 @@ def test_years_file():
     years = [item["year"] for item in data]
     assert years == list(range(2017, 2031))
     for item in data:
-        assert set(item) == {"year", "facts"}
+        assert {"year", "facts"} <= set(item) <= {"year", "facts", "guiding", "guiding_checked", "tasks"}
+        if 2019 <= item["year"] <= 2027:  # the researched years carry their political backbone, with sources
+            assert item["guiding"].startswith("以习近平新时代中国特色社会主义思想为指导"), item["year"]
+            assert item["guiding_checked"], item["year"]
+            for task in item.get("tasks", []):
+                assert set(task) <= {"text", "date", "checked"} and task["text"] and task["checked"], task
         facts = item["facts"]
         assert isinstance(facts, list) and facts and len(set(facts)) == len(facts), item["year"]
         for fact in facts:
             assert isinstance(fact, str) and fact and fact[-1] not in END_PUNCT, fact
     facts = {item["year"]: item["facts"] for item in data}
     assert "中国共产党成立105周年" in facts[2026]
+    assert not any("长征" in f for f in facts[2026]), "only anniversaries that bear on party building"
     assert "新中国成立70周年" in facts[2019]

@@ -63,25 +63,45 @@ def test_lexicon_terms_are_in_the_user_dictionary():
     assert {"三会一课", "两个维护", "软弱涣散", "一岗双责", "两新组织", "头雁"} <= words
 
 
-def test_user_folder_entries_load_and_override(tmp_path):
+def test_user_folder_entries_load_namespaced(tmp_path):
     write(tmp_path, "mine.yaml", GOOD)
     bank = load_phrasebank([tmp_path])
-    entry = bank.get("mine.point.001")
+    entry = bank.get(f"{tmp_path.name}:mine.point.001")
     assert entry.origin == str(tmp_path)
     assert entry.era == {"from": 2022} and entry.meeting_types == ("shuzhi_speech",)
     assert entry.slots() == frozenset({"scope"})
     assert not entry.current_in(2021) and entry.current_in(2026)
     assert entry.to_dict()["era"] == {"from": 2022}
     only = load_phrasebank([tmp_path], include_builtin=False)
-    assert [e.id for e in only.entries] == ["mine.formula.001", "mine.point.001"]
+    assert [e.id for e in only.entries] == [f"{tmp_path.name}:mine.formula.001", f"{tmp_path.name}:mine.point.001"]
+
+
+def test_user_ids_never_shadow_builtin_ones(tmp_path):
+    """A user's mined point.xxx is its own entry beside the built-in one of the same id."""
+    builtin = load_phrasebank()
+    some = builtin.query(category="point")[0]
+    (tmp_path / "pb").mkdir()
+    write(tmp_path / "pb", "mine.yaml", f"- id: {some.id}\n  category: point\n  text: 一要抓好自己的事\n")
+    bank = load_phrasebank([tmp_path / "pb"])
+    assert bank.get(some.id) == some
+    assert bank.get(f"pb:{some.id}").text == "一要抓好自己的事"
+    assert len(bank.entries) == len(builtin.entries) + 1
+
+
+def test_namespaces_are_unique_per_folder(tmp_path):
+    from generator.bank.entries import namespaces
+
+    a, b = tmp_path / "x" / "pb", tmp_path / "y" / "pb"
+    assert namespaces([a, b, a]) == {a: "pb", b: "pb~2"}
+    assert namespaces([tmp_path / "mined"]) == {tmp_path / "mined": "mined~2"}
 
 
 def test_query_filters_and_sorts(tmp_path):
     write(tmp_path, "mine.yaml", GOOD)
     bank = load_phrasebank([tmp_path], include_builtin=False)
-    assert [e.id for e in bank.query(category="point")] == ["mine.point.001"]
-    assert [e.id for e in bank.query(theme="责任落实")] == ["mine.point.001"]
-    assert [e.id for e in bank.query(search="三会")] == ["mine.formula.001"]
+    assert [e.id for e in bank.query(category="point")] == [f"{tmp_path.name}:mine.point.001"]
+    assert [e.id for e in bank.query(theme="责任落实")] == [f"{tmp_path.name}:mine.point.001"]
+    assert [e.id for e in bank.query(search="三会")] == [f"{tmp_path.name}:mine.formula.001"]
     with pytest.raises(InputError):
         bank.query(category="nonsense")
 
@@ -169,4 +189,4 @@ def test_a_phrasebank_under_a_hidden_folder_still_loads(tmp_path):
     (folder / ".draft" / "skip.yaml").write_text("- id: skip.point.001\n  category: point\n  text: 不读\n",
                                                  encoding="utf-8")
     bank = load_phrasebank([folder], include_builtin=False)
-    assert [e.id for e in bank.entries] == ["mine.point.001"]
+    assert [e.id for e in bank.entries] == ["phrases:mine.point.001"]

@@ -107,3 +107,96 @@ def test_a_failing_disk_is_a_chinese_message(runner, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["init", "shuzhi_speech", "-o", str(out)])
     assert result.exit_code == 2 and "磁盘空间不足" in result.stderr and "No space" not in result.output
     assert "已写入" not in result.output and os.listdir(tmp_path) == []
+
+
+LISTINGS = [["corpus", "clean", str(EXAMPLES / "shuzhi_speech.md")], ["corpus", "show", str(EXAMPLES / "shuzhi_speech.md"),
+            "--json"], ["check", str(EXAMPLES / "shuzhi_speech.md"), "--json"], ["phrases", "-c", "adjourn"],
+            ["templates", "list"], ["templates", "show", "shuzhi_speech"], ["corpus", "clean", str(EXAMPLES)]]
+LISTING_IDS = ["corpus clean", "corpus show --json", "check --json", "phrases", "templates list", "templates show",
+               "corpus clean DIR"]
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("args", LISTINGS, ids=LISTING_IDS)
+def test_a_closed_stdout_fails_every_command_that_prints(args):
+    """2.20: with stdout closed (`>&-`) these commands exited 0, their output gone."""
+    proc = run(args, stdout=None, preexec_fn=lambda: os.close(1))
+    assert_clean_refusal(proc, "标准输出已关闭")
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("args", [["render", EXAMPLE, "-o", "-"], ["init", "shuzhi_speech"],
+                                  ["corpus", "clean", str(EXAMPLES / "shuzhi_speech.md")], ["phrases"]],
+                         ids=["render -o -", "init", "corpus clean", "phrases"])
+def test_a_stdout_cut_short_by_a_file_size_limit_is_exit_2(tmp_path, args):
+    """2.22: under `ulimit -f 2` with stdout redirected to a file, the output was cut at 2048 bytes and
+    render still said 已生成, exit 0."""
+    import resource
+
+    out = tmp_path / "out.txt"
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    with open(out, "wb") as fh:
+        proc = run(args, stdout=fh, preexec_fn=limit)
+    err = assert_clean_refusal(proc, "无法写入标准输出", "文件太大")
+    assert "已生成" not in err and out.stat().st_size <= 2048
+
+
+def _disk_full_on(monkeypatch, count: int):
+    """Make the ``count``-th temporary file the writers start fail as a full disk would."""
+    import errno
+
+    import generator.atomic as atomic
+
+    real = atomic._write_temp
+    calls = []
+
+    def write_temp(p, data):
+        calls.append(p)
+        if len(calls) == count:
+            raise InputError(f"无法写入：{atomic.os_reason(OSError(errno.ENOSPC, 'full'))}", path=p)
+        return real(p, data)
+
+    monkeypatch.setattr(atomic, "_write_temp", write_temp)
+    return calls
+
+
+def test_sources_writes_both_files_or_neither(runner, tmp_path, monkeypatch):
+    """2.23: the disk filling up after the draft left the draft written and its OUT.sources.md missing."""
+    _disk_full_on(monkeypatch, 2)
+    out = tmp_path / "sub" / "o.md"
+    result = runner.invoke(cli, ["render", EXAMPLE, "--sources", "-o", str(out)])
+    assert result.exit_code == 2 and "o.md.sources.md" in result.stderr and "磁盘空间不足" in result.stderr
+    assert "已生成" not in result.output and os.listdir(tmp_path) == []  # not even the folder it made
+
+
+def test_each_writes_every_reporter_or_none(runner, tmp_path, monkeypatch):
+    """2.24: a full disk at the third 点评 left the first two written, and the message did not say so."""
+    _disk_full_on(monkeypatch, 3)
+    folder = tmp_path / "e"
+    folder.mkdir()
+    (folder / "01_刘志强.docx").write_bytes(b"old")
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "dianping.yaml"), "--each", "-o", str(folder), "--force"])
+    assert result.exit_code == 2 and "03_" in result.stderr and "磁盘空间不足" in result.stderr
+    assert os.listdir(folder) == ["01_刘志强.docx"] and (folder / "01_刘志强.docx").read_bytes() == b"old"
+
+
+def test_a_failed_rename_removes_the_new_outputs_and_names_the_replaced_ones(runner, tmp_path, monkeypatch):
+    import generator.atomic as atomic
+
+    out = tmp_path / "o.md"
+    out.write_text("旧稿", encoding="utf-8")
+    real = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(".sources.md"):
+            raise OSError(13, "Permission denied")
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    result = runner.invoke(cli, ["render", EXAMPLE, "--sources", "-o", str(out), "--force"])
+    assert result.exit_code == 2 and "没有写入权限" in result.stderr
+    assert f"已被替换成新内容的文件：{out}" in result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["o.md"]  # no sources file, no temporary left behind

@@ -20,6 +20,8 @@ def test_the_library_never_imports_click():
 
 
 def test_env_folders_come_after_the_command_line(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     env = {"SPEECHGEN_TEMPLATES": f"{tmp_path / 'b'}:{tmp_path / 'a'}::"}
     assert user_dirs([tmp_path / "a"], "SPEECHGEN_TEMPLATES", env) == [tmp_path / "a", tmp_path / "b"]
     assert user_dirs([], "SPEECHGEN_TEMPLATES", {}) == []
@@ -61,3 +63,72 @@ def test_render_through_the_public_api_is_what_the_cli_does(tmp_path, runner):
 def test_usage_errors_in_chinese(runner, args, message):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2 and message in result.output and "'" not in result.output.split("\n")[0]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["render", "-h"], ["mine", "--help"], ["templates", "-h"],
+                                  ["templates", "check", "-h"], ["corpus", "clean", "-h"]])
+def test_help_pages_are_in_chinese(runner, args):
+    """6.10: the help option's own line, the version option and the headings were click's English."""
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0 and result.output.startswith("用法：")
+    assert "显示本帮助并退出。" in result.output
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "[required]",
+                    "[default:"):
+        assert english not in result.output, english
+
+
+def test_a_misspelt_command_and_a_bare_speechgen_are_chinese(runner):
+    result = runner.invoke(cli, ["rendr", "x.yaml"])
+    assert result.exit_code == 2 and "没有命令 rendr，是否想写 render？" in result.output
+    assert "No such command" not in result.output and "Did you mean" not in result.output
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 2 and result.output.startswith("用法：") and "错误：" not in result.output
+    assert "命令：" in result.output and "Usage" not in result.output
+
+
+@pytest.mark.parametrize("seed", ["-5", str(2**63), "1" + "0" * 30])
+def test_seed_option_is_held_to_the_config_keys_range(runner, tmp_path, seed):
+    """6.21: `render --seed -5` (or 10³⁰) drafted as usual, though the config's seed must be 0..2⁶³−1."""
+    out = tmp_path / "o.md"
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(out), "--seed", seed])
+    assert result.exit_code == 2 and "--seed" in result.output and "超出范围" in result.output and not out.exists()
+    result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(out), "--seed",
+                                 str(2**63 - 1)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args, key", [(["--type", "猫"], "--type"), (["--level", "猫"], "--level"),
+                                       (["--level", "全区"], "--level")])
+def test_check_refuses_an_unknown_type_or_level(runner, args, key):
+    """6.19: `check F --type 猫` checked as usual, where `phrases -t 猫` is refused."""
+    result = runner.invoke(cli, ["check", str(EXAMPLES / "shuzhi_speech.md"), *args])
+    assert result.exit_code == 2 and f"{key}：" in result.stderr and f"“{args[1]}”" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("args", [["--type", "点评"], ["--type", "shuzhi_speech"], ["--level", "区"],
+                                  ["--type", "述职评议会讲话", "--level", "县"]])
+def test_check_takes_a_known_type_or_level(runner, args):
+    result = runner.invoke(cli, ["check", str(EXAMPLES / "shuzhi_speech.md"), *args])
+    assert result.exit_code in (0, 1), result.output
+
+
+def test_folders_from_the_environment_are_named_as_such(tmp_path, runner, monkeypatch):
+    """6.17, 6.18: a bad $SPEECHGEN_TEMPLATES folder did not say where it came from; a plain file given as
+    --templates or --phrases was called missing."""
+    (tmp_path / "plainfile").write_text("a file\n", encoding="utf-8")
+    monkeypatch.setenv("SPEECHGEN_TEMPLATES", str(tmp_path / "nonexistent"))
+    result = runner.invoke(cli, ["templates", "list"])
+    assert result.exit_code == 2 and "环境变量 SPEECHGEN_TEMPLATES" in result.stderr and "不存在" in result.stderr
+    monkeypatch.setenv("SPEECHGEN_TEMPLATES", str(tmp_path / "plainfile"))
+    result = runner.invoke(cli, ["templates", "list"])
+    assert result.exit_code == 2 and "环境变量 SPEECHGEN_TEMPLATES" in result.stderr and "不是文件夹" in result.stderr
+    monkeypatch.delenv("SPEECHGEN_TEMPLATES")
+    monkeypatch.setenv("SPEECHGEN_PHRASES", str(tmp_path / "nonexistent"))
+    result = runner.invoke(cli, ["phrases", "-c", "adjourn"])
+    assert result.exit_code == 2 and "环境变量 SPEECHGEN_PHRASES" in result.stderr
+    monkeypatch.delenv("SPEECHGEN_PHRASES")
+    for option in ("--templates", "--phrases"):
+        result = runner.invoke(cli, ["render", str(EXAMPLES / "shuzhi_speech.yaml"), "-o", str(tmp_path / "o.md"),
+                                     option, str(tmp_path / "plainfile")])
+        assert result.exit_code == 2 and "不是文件夹" in result.stderr and option in result.stderr
+        assert "不存在" not in result.stderr

@@ -330,3 +330,50 @@ def test_cli_folder_reports_bad_files_and_goes_on(runner, tmp_path, seeds_dir):
     assert result.exit_code == 2
     payload = result.output[result.output.index("["):result.output.rindex("]") + 1]
     assert [item["file"].rsplit("/", 1)[-1] for item in json.loads(payload)] == ["a.txt", "c.txt"]
+
+
+def test_a_phrasebank_inside_the_corpus_is_not_read_as_speeches(tmp_path, runner, seeds_dir):
+    """2.12: an old phrasebank (YAML entries, manifest.json, fingerprints) lying in the corpus was mined
+    as 16 speeches; the folder is left out now, and said so."""
+    from generator import mine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = seed_file("001")
+    (corpus / seed.name).write_bytes(seed.read_bytes())
+    mine([corpus], tmp_path / "pb")
+    (tmp_path / "pb").rename(corpus / "oldbank")
+    notes: list[str] = []
+    assert corpus_files([corpus], notes) == [corpus / seed.name]
+    assert len(notes) == 1 and "oldbank" in notes[0] and "短语库" in notes[0]
+    # named itself, it is still listed (mine then refuses it as its own output, or reads what is asked)
+    assert corpus / "oldbank" / "manifest.json" in corpus_files([corpus / "oldbank"])
+    result = runner.invoke(cli, ["mine", str(corpus), "-o", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert "已挖掘 1 个文件" in result.stdout and "oldbank" in result.stderr
+    sources = json.loads((tmp_path / "new" / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    assert sources == [seed.name]
+    result = runner.invoke(cli, ["corpus", "clean", str(corpus)])
+    assert result.exit_code == 0 and "oldbank" in result.stderr and "achievement.yaml" not in result.stdout
+
+
+def test_a_folder_with_a_foreign_manifest_json_is_still_corpus(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "manifest.json").write_text('{"format": "other"}', encoding="utf-8")
+    (tmp_path / "sub" / "a.txt").write_text("同志们：\n今天开会。\n", encoding="utf-8")
+    assert corpus_files([tmp_path]) == [tmp_path / "sub" / "a.txt", tmp_path / "sub" / "manifest.json"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_a_corpus_folder_is_reported_as_skipped_not_passed_over(tmp_path, runner):
+    """3.07: a FIFO in the corpus was silently left out (corpus clean exited 0, mine said 跳过 0 个)."""
+    import os
+
+    (tmp_path / "a.txt").write_text("同志们：\n今天开会。\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    results = dict(read_corpus([tmp_path]))
+    assert isinstance(results[tmp_path / "pipe.txt"], InputError)
+    assert "不是普通文件" in results[tmp_path / "pipe.txt"].format()
+    result = runner.invoke(cli, ["corpus", "clean", str(tmp_path)])
+    assert result.exit_code == 2 and "跳过：" in result.stderr and "pipe.txt" in result.stderr
+    assert "今天开会。" in result.stdout

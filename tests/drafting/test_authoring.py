@@ -87,7 +87,8 @@ def test_template_error_messages_never_echo_marks_or_paths(tmp_path):
     config, dirs = _pack(tmp_path, '@title 标题\n{% include "../../../private.txt" %}\n')
     with pytest.raises(InputError) as exc:
         compose(config, template_dirs=dirs)
-    assert "private" not in exc.value.message and "找不到要引用的模板文件" in exc.value.message
+    assert "private" not in exc.value.message and "模板包以外" in exc.value.message and "不会读取" in exc.value.message
+    assert "模板出错：模板出错" not in exc.value.message and exc.value.line == 2
     config, dirs = _pack(tmp_path / "b", '@title 标题\n{% include cfg.place %}\n')
     with pytest.raises(InputError) as exc:
         compose(config, template_dirs=dirs)

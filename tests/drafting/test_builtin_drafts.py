@@ -31,6 +31,14 @@ ACHIEVEMENTS = ("新建“两新”党组织36个，新兴领域党组织覆盖�
 GAPS = ("快递物流、网约配送等行业党员管理不够到位", "少数党组织书记抓党建的主业意识不强，压力传导层层递减",
         "部分村级集体经济增收渠道单一")
 SLIP_RULES = ("repetition", "punctuation", "enumeration")  # warnings a draft of ours must not earn either
+#: The composition rules (issue 12) a draft of ours must not earn: every problem answered, no body sentence
+#: without its head's matter, no head restated, no twin heads, the level's own words, the 点评 spoken to the
+#: person, no tic openers.
+COMPOSITION_RULES = ("unanswered_problem", "head_echo", "twin_heads", "level_voice", "address", "tics", "off_matter")
+SEEN = ("村党群服务中心把便民服务、议事协商放在一起", "小区党支部和物业、业委会每月坐在一起议事",
+        "服务站给园区企业代办党员组织关系接转")
+SAID = ("村里年轻党员少，外出务工党员管理难", "社区协调驻区单位缺少制度性的抓手", "新就业群体流动性大，组织关系不转的情况比较普遍")
+VISITS = [{"place": p, "seen": s} for p, s in zip(("河湾村", "东城社区", "开发区党建服务站"), SEEN)]
 
 
 def text_of(data: dict) -> str:
@@ -63,13 +71,17 @@ def full_configs(draw):
                   "problems": [problems.pop() for _ in range(draw(st.integers(1, 2)))]}
                  for name in draw(st.permutations(NAMES))[:n]]
     year = draw(st.integers(2019, 2027))
+    level = draw(st.sampled_from(["区", "县", "市", "镇", "街道"]))
+    superior = {"区": "市委", "县": "市委", "市": "省委", "镇": "县委", "街道": "区委"}[level]
     return text_of({
-        "type": type_, "place": "云溪区", "level": draw(st.sampled_from(["区", "县", "市", "镇", "街道"])), "year": year,
+        "type": type_, "place": "云溪区", "level": level, "year": year, "superior": superior,
         "speaker": "区委书记", "date": f"{year}年1月16日",
         "points": draw(st.lists(st.sampled_from(THEMES), min_size=1, max_size=6, unique=True)),
         "achievements": draw(st.lists(st.sampled_from(ACHIEVEMENTS), min_size=1, max_size=4, unique=True)),
         "problems": draw(st.lists(st.sampled_from(GAPS), min_size=1, max_size=3, unique=True)),
-        "reporters": reporters, "visits": ["河湾村", "东城社区"], "speakers": [r["name"] for r in reporters[:3]] or ["刘志强"],
+        "reporters": reporters, "visits": VISITS[:draw(st.integers(1, 3))],
+        "speakers": [{"name": name, "post": "党委书记", "said": said}
+                     for name, said in zip([r["name"] for r in reporters[:3]] or ["刘志强"], SAID)],
         "length": draw(st.integers(*LENGTHS[type_])), "seed": draw(st.integers(0, 10_000)),
     })
 
@@ -81,6 +93,7 @@ def test_builtin_drafts_are_clean(text):
     draft, found = findings_of(text)
     lo, hi = draft.meta["reachable"]
     assert slips(found, reachable=lo <= draft.meta["target"] <= hi) == [], text
+    assert [f.to_dict() for f in found if f.rule in COMPOSITION_RULES] == [], text
 
 
 def test_speech_without_reporters_is_clean():
@@ -97,7 +110,7 @@ def test_speech_without_reporters_is_clean():
 def test_default_length_is_within_reach(type_, points):
     """With no length given, the target grows with the points (and reporters) so the pack can meet it."""
     data = {"type": type_, "place": "云溪区", "level": "区", "year": 2026, "points": points,
-            "achievements": [ACHIEVEMENTS[0]], "problems": [GAPS[0]], "visits": ["河湾村"], "speakers": ["周建国"],
+            "achievements": [ACHIEVEMENTS[0]], "problems": [GAPS[0]], "visits": VISITS[:1], "speakers": [{"name": "周建国", "post": "党委书记", "said": SAID[0]}],
             "reporters": [{"name": "周建国", "highlights": [HIGHLIGHTS[0]], "problems": [PROBLEMS[0]]}]}
     draft, found = findings_of(text_of(data))
     assert slips(found) == [], draft.meta["reachable"]
@@ -109,7 +122,7 @@ def test_unreachable_target_is_said_not_padded():
     from generator.jobs import summary_line
 
     data = {"type": "zuotan_outline", "place": "云溪区", "level": "区", "year": 2026, "points": ["组织建设"],
-            "achievements": [ACHIEVEMENTS[0]], "problems": [GAPS[0]], "visits": ["河湾村"], "speakers": ["周建国"],
+            "achievements": [ACHIEVEMENTS[0]], "problems": [GAPS[0]], "visits": VISITS[:1], "speakers": [{"name": "周建国", "post": "党委书记", "said": SAID[0]}],
             "length": 4500}
     draft, found = findings_of(text_of(data))
     lo, hi = draft.meta["reachable"]

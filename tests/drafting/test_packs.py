@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -227,9 +228,11 @@ def test_extends_cycle_is_bad_input_not_a_hang(tmp_path, layout, cycle, with_sta
     for args in (["init", pid, "--templates", tmp_path], ["templates", "check", tmp_path / pid],
                  ["render", tmp_path / "c.yaml", "--templates", tmp_path, "-o", tmp_path / "out.docx"]):
         result = _speechgen(*args)
-        assert result.returncode == 2, (args, result.stdout, result.stderr)
-        assert manifest in result.stderr and cycle in result.stderr and "循环" in result.stderr, args
-        assert "Traceback" not in result.stderr
+        # templates check reports what is wrong inside a pack as a finding (1); the others refuse it (2)
+        assert result.returncode == (1 if args[0] == "templates" else 2), (args, result.stdout, result.stderr)
+        said = result.stdout + result.stderr
+        assert manifest in said and cycle in said and "循环" in said, args
+        assert "Traceback" not in said
     assert not (tmp_path / "out.docx").exists()
 
 
@@ -239,19 +242,21 @@ def test_extends_cycle_raises_in_every_walk(tmp_path):
     _cyclic_packs(tmp_path, "pair", with_starter=False)
     pack = get_pack("pa", [tmp_path])
     for call in (lambda: environment(pack, [tmp_path]), lambda: starter_text(pack, [tmp_path]),
-                 lambda: compose(config("pa", [tmp_path]), template_dirs=[tmp_path]),
-                 lambda: check_pack(tmp_path / "pa")):
+                 lambda: compose(config("pa", [tmp_path]), template_dirs=[tmp_path])):
         with pytest.raises(InputError, match="pa → pb → pa") as exc:
             call()
         assert exc.value.key == "extends" and exc.value.path == str(tmp_path / "pa" / "manifest.yaml")
+    problems = check_pack(tmp_path / "pa")  # a finding of templates check, with the same place and words
+    assert len(problems) == 1 and str(tmp_path / "pa" / "manifest.yaml") in problems[0]
+    assert "extends" in problems[0] and "pa → pb → pa" in problems[0]
 
 
 def test_extends_to_a_missing_pack_is_bad_input(tmp_path, runner):
     build_tree(tmp_path, {"px/manifest.yaml": "id: px\nname: 会议\nextends: nowhere\n",
                           "px/speech.j2": "@title 标题\n"})
     result = runner.invoke(cli, ["templates", "check", str(tmp_path / "px")])
-    assert result.exit_code == 2 and "指向不存在的模板包 nowhere" in result.stderr
-    assert str(tmp_path / "px" / "manifest.yaml") in result.stderr
+    assert result.exit_code == 1 and "指向不存在的模板包 nowhere" in result.stdout
+    assert str(tmp_path / "px" / "manifest.yaml") in result.stdout
     result = runner.invoke(cli, ["init", "px", "--templates", str(tmp_path)])
     assert result.exit_code == 2 and "nowhere" in result.stderr
 
@@ -362,3 +367,171 @@ def test_every_manifest_problem_at_once(tmp_path):
         find_packs([tmp_path])
     text = exc.value.format()
     assert "模板包清单有 4 处问题" in text and "default 不能大于 max" in text and "第3行 starter" in text and "第4行 length" in text and "第5行 bogus" in text
+
+
+# ---------------------------------------------------------------- hardening (docs/hardening.md §1, §4, §6)
+def test_a_symlinked_manifest_outside_the_pack_is_refused_unread(tmp_path, runner):
+    """1.15: a manifest.yaml linked to a YAML outside the pack was read, and its keys echoed as unknown."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("db_password: hunter2\napi_token: s3cr3t\n", encoding="utf-8")
+    build_tree(tmp_path, {"packs/tt/speech.j2": "@title x\n@p 正文。\n"})
+    os.symlink(secret, tmp_path / "packs" / "tt" / "manifest.yaml")
+    for args in (["templates", "check", str(tmp_path / "packs" / "tt")], ["templates", "list", "--templates",
+                                                                          str(tmp_path / "packs")]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code in (1, 2) and "符号链接" in result.output and "模板包文件夹以外" in result.output
+        assert not any(w in result.output for w in ("hunter2", "s3cr3t", "db_password", "api_token"))
+
+
+def _include_pack(root, target: str) -> None:
+    build_tree(root, {
+        "tt/manifest.yaml": "id: tt\nname: 测试\nextends: shuzhi_speech\n",
+        "tt/speech.j2": f'{{% extends "shuzhi_speech/speech.j2" %}}\n{{% block closing %}}\n@p {{% include "{target}" %}}\n'
+                        "{% endblock %}\n",
+        "sb/manifest.yaml": "id: sb\nname: 同级的包\n",
+        "sb/speech.j2": "@title x\n",
+        "sb/secret.j2": "SIBLING-SECRET\n",
+    })
+
+
+@pytest.mark.parametrize("target, pack_id", [("sb/secret.j2", "sb"), ("zuotan_outline/starter.yaml", "zuotan_outline"),
+                                             ("dianping/speech.j2", "dianping")])
+def test_a_pack_reads_only_itself_and_what_it_extends(tmp_path, monkeypatch, target, pack_id):
+    """1.16, 1.17: a sibling user pack's file went into the draft; a built-in the pack does not extend was
+    read and a line of it echoed. Both are refused now, before anything is opened."""
+    import generator.drafting.sandbox as sandbox
+
+    _include_pack(tmp_path, target)
+    opened: list[str] = []
+    real = sandbox.read_utf8
+    monkeypatch.setattr(sandbox, "read_utf8", lambda path, *a, **k: opened.append(str(path)) or real(path, *a, **k))
+    with pytest.raises(InputError) as exc:
+        compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
+    text = exc.value.format()
+    assert f"不能引用模板包 {pack_id}" in text and exc.value.line == 3 and "speech.j2" in text
+    assert "SIBLING" not in text and "用法" not in text
+    assert not any(Path(p).parent.name == pack_id for p in opened), opened  # refused before opening
+
+
+def test_the_extended_pack_and_lib_stay_reachable(tmp_path):
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\nextends: shuzhi_speech\n",
+                          "tt/speech.j2": '{% extends "shuzhi_speech/speech.j2" %}\n'
+                                          '{% import "_lib/common.j2" as c2 with context %}\n'})
+    draft = compose(config("tt", [tmp_path]), template_dirs=[tmp_path])
+    assert draft.char_count() > 1000
+
+
+@pytest.mark.parametrize("make", ["missing", "fifo"])
+def test_a_missing_or_fifo_template_is_an_error_not_the_parents(tmp_path, runner, make):
+    """4.15: the pack's speech.j2 missing (or a FIFO) silently rendered the parent's template, exit 0."""
+    if make == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\ntemplate: speech.j2\nextends: shuzhi_speech\n",
+                          "tt/starter.yaml": "type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n"})
+    if make == "fifo":
+        os.mkfifo(tmp_path / "tt" / "speech.j2")
+    (tmp_path / "c.yaml").write_text("type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    out = tmp_path / "o.md"
+    result = runner.invoke(cli, ["render", str(tmp_path / "c.yaml"), "--templates", str(tmp_path), "-o", str(out)])
+    template = str(tmp_path / "tt" / "speech.j2")
+    assert result.exit_code == 2 and template in result.stderr and not out.exists()
+    assert ("不存在" if make == "missing" else "不是普通文件") in result.stderr
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "tt")])
+    assert result.exit_code == 1 and template in result.output and "通过" not in result.output
+
+
+@pytest.mark.parametrize("make", ["missing", "fifo"])
+def test_a_named_starter_missing_or_fifo_is_an_error_not_the_parents(tmp_path, runner, make):
+    """4.16: `init` of a pack whose starter.yaml was missing or a FIFO gave the parent's, type: shuzhi_speech."""
+    if make == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\nstarter: starter.yaml\nextends: shuzhi_speech\n",
+                          "tt/speech.j2": '{% extends "shuzhi_speech/speech.j2" %}\n'})
+    if make == "fifo":
+        os.mkfifo(tmp_path / "tt" / "starter.yaml")
+    result = runner.invoke(cli, ["init", "tt", "--templates", str(tmp_path)])
+    assert result.exit_code == 2 and str(tmp_path / "tt" / "starter.yaml") in result.stderr
+    assert "type: shuzhi_speech" not in result.output
+
+
+def test_a_pack_without_a_starter_of_its_own_gets_the_parents_under_its_own_type(tmp_path, runner):
+    """A manifest that names no starter and a pack without starter.yaml: the parent's example values,
+    said so, and with this pack's type — never a starter that would draft the other meeting type."""
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\nextends: shuzhi_speech\n",
+                          "tt/speech.j2": '{% extends "shuzhi_speech/speech.j2" %}\n'})
+    result = runner.invoke(cli, ["init", "tt", "--templates", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "\ntype: tt " in result.stdout and "type: shuzhi_speech" not in result.stdout
+    assert "取自它继承的模板包 shuzhi_speech" in result.stdout
+
+
+@pytest.mark.parametrize("body", ["", "{# 只有一行注释 #}\n", "\n  \n{#- 注释 -#}\n"])
+def test_an_empty_or_comment_only_template_is_found_and_never_renders(tmp_path, runner, body):
+    """4.14: a comment-only template passed templates check; both wrote a 0-character draft with exit 0."""
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\n",
+                          "tt/starter.yaml": "type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n"})
+    (tmp_path / "tt" / "speech.j2").write_text(body, encoding="utf-8")
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "tt")])
+    assert result.exit_code == 1 and "模板文件是空的" in result.output
+    (tmp_path / "c.yaml").write_text("type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    out = tmp_path / "o.docx"
+    result = runner.invoke(cli, ["render", str(tmp_path / "c.yaml"), "--templates", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 2 and "0 字" in result.stderr and "已生成" not in result.output and not out.exists()
+
+
+def test_a_template_that_prints_no_line_fails_the_check(tmp_path):
+    build_tree(tmp_path, {"tt/manifest.yaml": "id: tt\nname: 测试\n",
+                          "tt/starter.yaml": "type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n",
+                          "tt/speech.j2": "{% set x = 1 %}\n"})
+    problems = check_pack(tmp_path / "tt")
+    assert len(problems) == 1 and "0 字" in problems[0]
+
+
+@pytest.mark.parametrize("manifest, clash", [
+    ("id: tt\nname: 测试\naliases: [述职评议会讲话]\n", "shuzhi_speech"),
+    ("id: tt\nname: 述职点评\n", "dianping"),
+    ("id: tt\nname: 测试\naliases: [zuotan_outline]\n", "zuotan_outline"),
+])
+def test_templates_check_reports_a_name_another_pack_answers_to(tmp_path, runner, manifest, clash):
+    """6.20: an alias equal to a built-in's name passed the check, and `init 述职评议会讲话` still found the built-in."""
+    build_tree(tmp_path, {"tt/manifest.yaml": manifest, "tt/speech.j2": "@title 标题\n@p 正文。\n",
+                          "tt/starter.yaml": "type: tt\nplace: 江北区\nlevel: 区\nyear: 2026\n"})
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "tt")])
+    assert result.exit_code == 1 and "重名" in result.output and clash in result.output
+
+
+def _broken_packs(root) -> dict[str, str]:
+    """Packs with what used to make `templates check` exit 2 instead of 1; the words each report says."""
+    build_tree(root, {
+        "loop/manifest.yaml": "id: loop\nname: 循环\nextends: loop\n", "loop/speech.j2": "@title x\n",
+        "orphan/manifest.yaml": "id: orphan\nname: 孤儿\nextends: nowhere\n", "orphan/speech.j2": "@title x\n",
+        "gbk/manifest.yaml": "id: gbk\nname: 编码\n", "gbk/starter.yaml": "type: gbk\n",
+    })
+    (root / "gbk" / "speech.j2").write_bytes("@title 标题\n".encode("gbk"))
+    words = {"loop": "循环", "orphan": "nowhere", "gbk": "UTF-8"}
+    if hasattr(os, "mkfifo"):
+        build_tree(root, {"fifo/manifest.yaml": "id: fifo\nname: 管道\n", "fifo/starter.yaml": "type: fifo\n"})
+        os.mkfifo(root / "fifo" / "speech.j2")
+        words["fifo"] = "不是普通文件"
+    return words
+
+
+def test_templates_check_exits_1_for_every_problem_inside_a_pack(tmp_path, runner):
+    """6.15: a loop, a missing parent, a FIFO or a non-UTF-8 template exited 2, manifest problems 1."""
+    for pid, words in _broken_packs(tmp_path).items():
+        result = runner.invoke(cli, ["templates", "check", str(tmp_path / pid)])
+        assert result.exit_code == 1, (pid, result.output)
+        assert words in result.output and "Traceback" not in result.output, (pid, result.output)
+    result = runner.invoke(cli, ["templates", "check", str(tmp_path / "not-there")])
+    assert result.exit_code == 2  # no pack at all: a bad argument
+
+
+def test_a_plain_file_as_templates_folder_says_so(tmp_path):
+    """6.18: a file given as the templates folder was reported as missing."""
+    from generator.drafting.packs import find_packs as scan
+
+    (tmp_path / "plainfile").write_text("a file\n", encoding="utf-8")
+    with pytest.raises(InputError, match="不是文件夹"):
+        scan([tmp_path / "plainfile"])
+    with pytest.raises(InputError, match="不存在"):
+        scan([tmp_path / "nowhere"])

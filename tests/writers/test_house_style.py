@@ -148,3 +148,49 @@ def test_every_problem_of_a_style_file_at_once(tmp_path):
     text = str(err.value)
     assert "版式文件有 3 处问题" in text
     assert "第1行 body_fnt" in text and "第2行 page_number" in text and "第3行 body_size" in text
+
+
+@pytest.mark.parametrize("text", ["root:*:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n",
+                                  "db_password: hunter2\napi_token: s3cr3t\n"])
+def test_a_file_that_is_no_style_is_said_to_be_none_without_its_content(tmp_path, text):
+    """1.32, 1.33: a config's style: naming /etc/shadow (or a YAML of secrets) printed every line, or every
+    key, as an "unknown style key"."""
+    path = tmp_path / "other"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_style(path)
+    message = exc.value.format()
+    assert "这不是版式文件" in message and str(path) in message
+    shown = message.replace(str(path), "")  # the temporary folder's own name may hold "root"
+    assert not any(word in shown for word in ("root", "daemon", "20228", "hunter2", "db_password", "api_token"))
+
+
+@pytest.mark.parametrize("text", ["password = hunter2\n[section]\n", "a: [hunter2\n", "secret: &x hunter2\n"])
+def test_a_style_file_that_does_not_parse_gives_its_line_not_its_text(tmp_path, text):
+    path = tmp_path / "other.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_style(path)
+    assert "hunter2" not in exc.value.format() and str(path) in exc.value.format()
+
+
+def test_a_style_file_with_one_misspelt_key_still_names_it(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("body_font: 仿宋\ntitel_size: 22\n'root:*:x:': 1\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_style(path)
+    message = exc.value.format()
+    assert "titel_size" in message and "是不是想写 title_size" in message and "第3行" in message
+    assert "root:" not in message.replace(str(path), "")
+
+
+def test_a_config_style_key_pointing_at_a_foreign_file_never_echoes_it(tmp_path, runner):
+    from generator.cli import cli
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("db_password: hunter2\napi_token: s3cr3t\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"type: shuzhi_speech\nplace: 云溪区\nlevel: 区\nyear: 2026\nstyle: {secret}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(config), "-o", str(tmp_path / "o.docx")])
+    assert result.exit_code == 2 and "这不是版式文件" in result.stderr
+    assert not any(w in result.output for w in ("hunter2", "s3cr3t", "db_password", "api_token"))
