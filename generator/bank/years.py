@@ -3,6 +3,7 @@ line speeches use that year, and the year's main party-building tasks (phraseban
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,15 @@ class Year:
     facts: tuple[str, ...] = ()
     guiding: str = ""  # 以习近平新时代中国特色社会主义思想为指导，深入贯彻党的二十大和二十届历次全会精神
     tasks: tuple[str, ...] = ()  # 抓好村（社区）“两委”换届 …
+    starts: tuple[tuple[int, int] | None, ...] = ()  # (year, month) each task starts, where its date says
+
+    def tasks_by(self, when: tuple[int, int] | None) -> tuple[str, ...]:
+        """The tasks already under way at ``when`` (year, month); all of them when ``when`` is unknown:
+        a 述职评议会 in January does not deploy a 学习教育 launched in February."""
+        if when is None:
+            return self.tasks
+        return tuple(t for t, start in zip(self.tasks, self.starts or (None,) * len(self.tasks))
+                     if start is None or start <= when)
 
 
 @cache
@@ -32,12 +42,19 @@ def _years_at(path: Path) -> dict[int, Year]:
         guiding = m["guiding"].str() if "guiding" in m else ""
         if guiding and "guiding_checked" not in m:
             m["guiding"].fail("指导思想表述要写明出处（guiding_checked）")
-        tasks = []
+        tasks, starts = [], []
         for t in (m["tasks"].seq() if "tasks" in m else []):
             tm = t.mapping(allowed=("text", "date", "checked"), required=("text", "checked"))
             tasks.append(tm["text"].str())
-        out[year] = Year(tuple(f.str() for f in m["facts"].seq()), guiding, tuple(tasks))
+            starts.append(_start(tm["date"].str()) if "date" in tm else None)
+        out[year] = Year(tuple(f.str() for f in m["facts"].seq()), guiding, tuple(tasks), tuple(starts))
     return out
+
+
+def _start(date: str) -> tuple[int, int] | None:
+    """(year, month) a task's ``date`` starts at: "2026-02/2026-07" → (2026, 2); a bare year → None."""
+    m = re.match(r"^(\d{4})-(\d{2})", date.strip())
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def year_info(year: int) -> Year:

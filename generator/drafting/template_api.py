@@ -374,7 +374,8 @@ class TemplateApi:
         """The year's main party-building tasks (抓好村（社区）“两委”换届 …), as curated facts."""
         from generator.bank.years import year_info
 
-        return [mark(t, f"curated:years.yaml#{self._config.year}") for t in year_info(self._config.year).tasks]
+        when = _year_month(self._config.date)
+        return [mark(t, f"curated:years.yaml#{self._config.year}") for t in year_info(self._config.year).tasks_by(when)]
 
     # --- words and numbers
     def cn(self, n: int) -> str:
@@ -426,6 +427,12 @@ SUBPOINT_MAX = 6
 _NOT_PERSONAL = r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"
 #: The lead of a requirement sentence, dropped when it follows 要在…上下功夫，: 要/必须/各级党组织要.
 _LEAD = re.compile(r"^(?:[^，。“]{0,8}?要(?![求素点害])|必须|务必)")
+
+
+def _year_month(date) -> tuple[int, int] | None:
+    """(year, month) of the config's date (2026年1月16日, 2026-01-16), or None when it gives none."""
+    m = re.match(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})", str(date or ""))
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _problem_core(problem: str, matters) -> str:

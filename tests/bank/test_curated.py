@@ -365,3 +365,14 @@ def test_years_file():
     assert "中国共产党成立105周年" in facts[2026]
     assert not any("长征" in f for f in facts[2026]), "only anniversaries that bear on party building"
     assert "新中国成立70周年" in facts[2019]
+
+
+def test_year_tasks_follow_the_meetings_date():
+    """A 述职评议会 on 2026年1月16日 does not deploy the 学习教育 the centre launched after the Spring Festival."""
+    from generator.bank.years import year_info
+
+    y = year_info(2026)
+    assert "扎实开展树立和践行正确政绩观学习教育" in y.tasks
+    assert "扎实开展树立和践行正确政绩观学习教育" not in y.tasks_by((2026, 1))
+    assert "抓好村（社区）“两委”换届" in y.tasks_by((2026, 1))
+    assert y.tasks_by((2026, 3)) == y.tasks and y.tasks_by(None) == y.tasks
