@@ -49,6 +49,8 @@ sys.path.insert(0, str(ROOT))
 import docx  # noqa: E402
 import yaml  # noqa: E402
 
+from benchlib import commit  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from generator.bank.entries import load_phrasebank  # noqa: E402
 from generator.checking.registry import check_lines  # noqa: E402
 from generator.drafting.compose import compose  # noqa: E402
@@ -164,17 +166,6 @@ def summary(name: str, per_example: dict[str, tuple[tuple[float, float], tuple[f
              "met by min only" if min(w_min, c_min) <= target else "NOT met")
     print(f"   {name}: worst {worst}: wall {w_min:.2f} / {w_med:.2f}, CPU {c_min:.2f} / {c_med:.2f}"
           f"  (target <= {target}: {state})")
-
-
-def commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "templates", "phrasebank"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        return head + (" (+ uncommitted changes under generator/ templates/ phrasebank/)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def examples() -> list[Path]:

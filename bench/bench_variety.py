@@ -57,6 +57,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from benchlib import commit  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from generator import compose, load_config, mine, read_speech  # noqa: E402
 
 # ---------------------------------------------------------------- targets (issues 12, 13)
@@ -425,15 +427,19 @@ def builtin_types() -> list[str]:
     return [cols[0] for line in out.splitlines() if len(cols := line.split("\t")) >= 3 and cols[2].strip() == "内置"]
 
 
-def commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "templates", "phrasebank"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        return head + (" (+ uncommitted changes under generator/ templates/ phrasebank/)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+def folder_table(types, bases, folder: Path, index, label: str, good, example: bool) -> None:
+    """One row a type: of the units its example draft uses with ``folder`` as phrase_dirs, how many come
+    from it (``good(share)`` gives the verdict); ``example`` adds the first such text."""
+    print(f"{'draft':16}{'units':>6}{'from it':>8}{'share':>7}{'chars':>7}  told by  verdict" + ("  e.g." if example else ""))
+    for t in types:
+        path, _raw, config = bases[t]
+        draft = draft_of(config, 1, f"{path.name} with {label}", [folder])
+        units, ours, how, texts = folder_units(draft, index, str(folder))
+        chars = sum(_chars(x) for x in texts)
+        share = ours / units if units else 0.0
+        verdict = ok(good(share))
+        tail = f"{verdict:7}  {(texts[0][:24] + '…') if texts else ''}" if example else verdict
+        print(f"{t:16}{units:6d}{ours:8d}{pct(share):>7}{chars:7d}  {how:7}  {tail}")
 
 
 def draft_of(config, seed: int, label: str, phrase_dirs=()):
@@ -573,14 +579,8 @@ def main() -> None:
         user_index = PhraseIndex([user_dir])
         print(f"\n6. user corpus: the seeds mined to a temporary folder ({sum(report.counts.values())} entries, "
               f"{mined_s:.1f} s), phrase_dirs=[it], seed 1 (target: units from it >= {pct(TARGET_USER_SHARE)})")
-        print(f"{'draft':16}{'units':>6}{'from it':>8}{'share':>7}{'chars':>7}  told by  verdict")
-        for t in types:
-            path, _raw, config = bases[t]
-            draft = draft_of(config, 1, f"{path.name} with the seeds phrasebank", [user_dir])
-            units, ours, how, texts = folder_units(draft, user_index, str(user_dir))
-            chars = sum(_chars(x) for x in texts)
-            share = ours / units if units else 0.0
-            print(f"{t:16}{units:6d}{ours:8d}{pct(share):>7}{chars:7d}  {how:7}  {ok(share >= TARGET_USER_SHARE)}")
+        folder_table(types, bases, user_dir, user_index, "the seeds phrasebank",
+                     lambda share: share >= TARGET_USER_SHARE, example=False)
         if not user_index.namespaced_seen:
             print("   note: no span carried the folder's namespace (phrase:NAME:id); told apart by ids in the folder's "
                   "YAML (a user entry shadows a built-in one of the same id)")
@@ -595,15 +595,8 @@ def main() -> None:
             names = ", ".join(f.stem for f in gwr_files)
             print(f"\n   off-genre: gwr {names} mined ({sum(report.counts.values())} entries, {mined_s:.1f} s), "
                   f"phrase_dirs=[it] (target, this bench's reading: units from it <= {pct(TARGET_GWR_SHARE)})")
-            print(f"{'draft':16}{'units':>6}{'from it':>8}{'share':>7}{'chars':>7}  told by  verdict  e.g.")
-            for t in types:
-                path, _raw, config = bases[t]
-                draft = draft_of(config, 1, f"{path.name} with the gwr phrasebank", [gwr_dir])
-                units, ours, how, texts = folder_units(draft, gwr_index, str(gwr_dir))
-                chars = sum(_chars(x) for x in texts)
-                share = ours / units if units else 0.0
-                eg = (texts[0][:24] + "…") if texts else ""
-                print(f"{t:16}{units:6d}{ours:8d}{pct(share):>7}{chars:7d}  {how:7}  {ok(share <= TARGET_GWR_SHARE):7}  {eg}")
+            folder_table(types, bases, gwr_dir, gwr_index, "the gwr phrasebank",
+                         lambda share: share <= TARGET_GWR_SHARE, example=True)
     print(f"\n{time.perf_counter() - start:.0f} s in all")
 
 

@@ -47,6 +47,13 @@ _LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 _ENTRY_KEYS = ("id", "category", "text", "themes", "meeting_types", "era", "sources", "count")
 
 
+def era_covers(era: dict | None, year: int) -> bool:
+    """True when an entry's or unit's ``era`` ({from, until}, either optional) includes ``year``; no era: always."""
+    if not era:
+        return True
+    return era.get("from", year) <= year <= era.get("until", year)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One phrase: its text (with slots such as {scope}), tags and where it came from."""
@@ -63,9 +70,7 @@ class Entry:
 
     def current_in(self, year: int) -> bool:
         """True when the wording is current in ``year`` (no era means always current)."""
-        if not self.era:
-            return True
-        return self.era.get("from", year) <= year <= self.era.get("until", year)
+        return era_covers(self.era, year)
 
     def slots(self) -> frozenset[str]:
         return frozenset(SLOT_RE.findall(self.text))
@@ -244,14 +249,7 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     category = m["category"].str()
     if category not in CATEGORIES:
         m["category"].fail(f"未知的类别“{category}”，可用：{'、'.join(CATEGORIES)}")
-    text = m["text"].str()
-    if re.search("[\r\n\u2028\u2029\x85]", text):
-        m["text"].fail("条目文字只能是一行（一段话里不能换行）")
-    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]", text):
-        m["text"].fail("条目文字里有控制字符或无效字符（可能来自 YAML 的 \\x 转义），请删去")
-    for slot in SLOT_RE.findall(text):
-        if slot not in SLOTS:
-            m["text"].fail(f"未知的占位槽{{{slot}}}，可用：{'、'.join(sorted(SLOTS))}")
+    text = phrase_text(m["text"])
     themes = tuple(t.str() for t in m["themes"].seq()) if "themes" in m else ()
     for i, theme in enumerate(themes):
         # Canonical themes, or a pack's own grouping (认识/重点任务/保障): short Chinese labels.
@@ -261,12 +259,32 @@ def _entry(item, path: Path, origin: str, known_themes: set[str]) -> Entry:
     for i, t in enumerate(types):
         if not _TYPE_RE.match(t):
             m["meeting_types"].seq()[i].fail(f"会议类型“{t}”格式不对，应为英文标识，如 shuzhi_speech")
-    era = None
-    if "era" in m and m["era"].value is not None:
-        em = m["era"].mapping(allowed=("from", "until"))
-        era = {k: em[k].int(1900, 2200) for k in ("from", "until") if k in em}
-        if "from" in era and "until" in era and era["from"] > era["until"]:
-            m["era"].fail("era 的 from 晚于 until")
+    era = read_era(m)
     sources = tuple(s.str() for s in m["sources"].seq()) if "sources" in m else ()
     count = m["count"].int(1, 10**9) if "count" in m else 1
     return Entry(entry_id, category, text, themes, types, era or None, sources, count, origin)
+
+
+def phrase_text(node, what: str = "条目") -> str:
+    """The text of an entry or unit: one line, no control characters, only known slots; else the node fails
+    (file, line and key named)."""
+    text = node.str()
+    if re.search("[\r\n\u2028\u2029\x85]", text):
+        node.fail(f"{what}文字只能是一行（一段话里不能换行）")
+    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]", text):
+        node.fail(f"{what}文字里有控制字符或无效字符（可能来自 YAML 的 \\x 转义），请删去")
+    for slot in SLOT_RE.findall(text):
+        if slot not in SLOTS:
+            node.fail(f"未知的占位槽{{{slot}}}，可用：{'、'.join(sorted(SLOTS))}")
+    return text
+
+
+def read_era(m) -> dict | None:
+    """The optional ``era`` of an entry or unit mapping: {from, until} years, from not after until."""
+    if "era" not in m or m["era"].value is None:
+        return None
+    em = m["era"].mapping(allowed=("from", "until"))
+    era = {k: em[k].int(1900, 2200) for k in ("from", "until") if k in em}
+    if "from" in era and "until" in era and era["from"] > era["until"]:
+        m["era"].fail("era 的 from 晚于 until")
+    return era or None

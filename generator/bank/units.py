@@ -33,7 +33,6 @@ VOCABULARY_FILE = "vocabulary.json"
 VOCABULARY_FORMAT = "speechgen-vocabulary/1"
 _UNIT_KEYS = ("id", "kind", "text", "body", "matter", "themes", "meeting_types", "era", "local", "sources", "count")
 _ID_RE = re.compile(r"^[a-z]+\.[0-9a-f]{8,40}$")
-_BAD_TEXT = re.compile("[\r\n\u2028\u2029\x85\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,9 @@ class Unit:
     origin: str = "mined"
 
     def current_in(self, year: int) -> bool:
-        if not self.era:
-            return True
-        return self.era.get("from", year) <= year <= self.era.get("until", year)
+        from generator.bank.entries import era_covers
+
+        return era_covers(self.era, year)
 
     @property
     def portable(self) -> bool:
@@ -65,7 +64,7 @@ class Unit:
 def load_units(path: Path, origin: str = "mined") -> list[Unit]:
     """The units of one ``units.yaml``; InputError naming file, line and key for anything malformed."""
     from generator.loader import load_yaml
-    from generator.bank.entries import SLOT_RE, SLOTS
+    from generator.bank.entries import phrase_text, read_era
 
     doc = load_yaml(path, what="单元文件")
     if doc.value is None:
@@ -83,24 +82,12 @@ def load_units(path: Path, origin: str = "mined") -> list[Unit]:
         if kind not in UNIT_KINDS:
             m["kind"].fail(f"未知的单元种类“{kind}”，可用：{'、'.join(UNIT_KINDS)}")
 
-        def text_of(node) -> str:
-            t = node.str()
-            if _BAD_TEXT.search(t):
-                node.fail("单元文字只能是一行，且不能有控制字符")
-            for slot in SLOT_RE.findall(t):
-                if slot not in SLOTS:
-                    node.fail(f"未知的占位槽{{{slot}}}，可用：{'、'.join(sorted(SLOTS))}")
-            return t
-
-        text = text_of(m["text"])
-        body = tuple(text_of(n) for n in m["body"].seq()) if "body" in m else ()
+        text = phrase_text(m["text"], "单元")
+        body = tuple(phrase_text(n, "单元") for n in m["body"].seq()) if "body" in m else ()
         if body and kind != "head":
             m["body"].fail("只有 head（小标题）单元才有 body")
         strs = _strs(m)
-        era = None
-        if "era" in m and m["era"].value is not None:
-            em = m["era"].mapping(allowed=("from", "until"))
-            era = {k: em[k].int(1900, 2200) for k in ("from", "until") if k in em} or None
+        era = read_era(m)
         count = m["count"].int(1, 10**9) if "count" in m else 1
         out.append(Unit(uid, kind, text, body, strs("matter"), strs("themes"), strs("meeting_types"), era,
                         strs("local"), strs("sources"), count, origin))

@@ -105,17 +105,7 @@ class Pools:
             hm = self.matters.head(head)
             out: list[Entry] = []
             if hm:
-                base = self._base(category)
-                if only == "curated":
-                    base = [e for e in base if not _mined(e)]
-                elif only:
-                    base = [e for e in base if e.origin == only]
-                if need:
-                    base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
-                if avoid:
-                    base = _filter(base, avoid, keep=False)
-                if match:
-                    base = _filter(base, match, keep=True)
+                base = self._filtered(category, only, need, avoid, match)
                 first = re.split(r"[，,；;]", strip_enumerator(head))[0]
                 out = sorted((e for e in base if self.matters.carried(hm, e.text) and not restates(first, e.text)),
                              key=lambda e: e.id)
@@ -144,6 +134,10 @@ class Pools:
             self._groups[key] = [sorted(fit, key=lambda u: (u.origin in ("curated", "mined"), u.id))]
         return self._groups[key][0]
 
+    def carry_weight(self, hm: HeadMatter, text: str) -> int:
+        """How much of ``hm`` a text carries: 2 for each of the head's own words, 1 for each related term."""
+        return sum(2 if t in hm.own else 1 for t in self.matters.carried(hm, text))
+
     def matter_rank(self, pool: list[Entry], head: str, theme: str | None) -> list[Entry]:
         """``pool`` ordered by how much of ``head``'s matter each sentence carries (its own words weigh
         twice a related term's), then the user's folders before the built-in ones, then the section's theme;
@@ -152,8 +146,7 @@ class Pools:
         order = {e.id: i for i, e in enumerate(pool)}
 
         def score(e: Entry) -> tuple:
-            got = self.matters.carried(hm, e.text)
-            weight = sum(2 if t in hm.own else 1 for t in got)
+            weight = self.carry_weight(hm, e.text)
             # the user's own corpus first; then carrying the head's own word (weight 2) or only a related
             # term (1) — no finer: within a tier the seeded order decides, so seeds change the wording
             return (not _user(e), -min(weight, 2), theme not in e.themes, order[e.id])
@@ -224,22 +217,27 @@ class Pools:
         order = {e.id: i for i, e in enumerate(pool)}
         return sorted(pool, key=lambda e: (-round(scores[e.id], 6), order[e.id]))
 
+    def _filtered(self, category: str, only, need, avoid, match) -> list[Entry]:
+        """The candidates of ``category`` that a call's ``only``, ``need``, ``avoid`` and ``match`` allow."""
+        base = self._base(category)
+        if only == "curated":  # hand-written only: no sentence from another place's speech
+            base = [e for e in base if not _mined(e)]
+        elif only:
+            base = [e for e in base if e.origin == only]
+        if need:
+            base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
+        if avoid:
+            base = _filter(base, avoid, keep=False)
+        if match:
+            base = _filter(base, match, keep=True)
+        return base
+
     def groups(self, category: str, theme: str | None, head: bool, only, need, avoid, match) -> list[list[Entry]]:
         """Candidate groups in order of preference, each sorted by id: theme's own, general, kindred
         themes; within each, entries made for this meeting type before those fit for any meeting."""
         key = (category, theme, head, only, need, avoid, match)
         if key not in self._groups:
-            base = self._base(category)
-            if only == "curated":  # hand-written only: no sentence from another place's speech
-                base = [e for e in base if not _mined(e)]
-            elif only:
-                base = [e for e in base if e.origin == only]
-            if need:
-                base = [e for e in base if all(f"{{{slot}}}" in e.text for slot in need)]
-            if avoid:
-                base = _filter(base, avoid, keep=False)
-            if match:
-                base = _filter(base, match, keep=True)
+            base = self._filtered(category, only, need, avoid, match)
             if theme:
                 tiers = [[e for e in base if theme in e.themes], [e for e in base if not e.themes]]
                 if not head:  # body sentences may come from kindred themes once the theme's own run out
@@ -352,26 +350,23 @@ class Chooser:
         if not pm or n <= 0:
             return []
         first = re.split(r"[，,；;]", strip_enumerator(head))[0]
-        base = [e for e in self.pools._base("requirement") if self.pools.matters.carried(pm, e.text)
+        carried = {e.id: got for e in self.pools._base("requirement")
+                   if (got := self.pools.matters.carried(pm, e.text))}
+        base = [e for e in self.pools._base("requirement") if e.id in carried
                 and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))]
         base.sort(key=lambda e: e.id)
         self.rng.shuffle(base)
         # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or
-        # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's own words twice)
+        # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's topic twice:
+        # its first clause — 村党组织书记年龄偏大，35岁以下…不足15% is about who leads)
         rarity = self.pools.rarity
-
-        # the problem's topic is its first clause (村党组织书记年龄偏大，35岁以下…不足15% is about who leads):
-        # the terms it names weigh twice
         topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0]).terms
-
-        def weight(e: Entry) -> float:
-            return sum((2 if t in topic else 1) * rarity(t) for t in self.pools.matters.carried(pm, e.text))
-
-        base = [e for e in base if max((rarity(t) for t in self.pools.matters.carried(pm, e.text)), default=0) >= SPECIFIC]
-        base.sort(key=lambda e: (not _user(e), -round(weight(e), 6)))
+        weight = {e.id: sum((2 if t in topic else 1) * rarity(t) for t in carried[e.id]) for e in base}
+        base = [e for e in base if max(rarity(t) for t in carried[e.id]) >= SPECIFIC]
+        base.sort(key=lambda e: (not _user(e), -round(weight[e.id], 6)))
         # the few most specific, in the seed's order: seeds vary the measure, the matter stays
-        best = weight(base[0]) if base else 0.0
-        top = [e for e in base[:ANSWER_TOP] if weight(e) >= ANSWER_NEAR * best]
+        best = weight[base[0].id] if base else 0.0
+        top = [e for e in base[:ANSWER_TOP] if weight[e.id] >= ANSWER_NEAR * best]
         self.rng.shuffle(top)
         base = top + base[len(top):]
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
@@ -401,7 +396,7 @@ class Chooser:
             (measures if u.kind == "measure" else purposes).append((u, text))
         self.rng.shuffle(measures)
         self.rng.shuffle(purposes)
-        weight = lambda ut: -sum(2 if t in hm.own else 1 for t in self.pools.matters.carried(hm, ut[1]))
+        weight = lambda ut: -self.pools.carry_weight(hm, ut[1])
         measures.sort(key=weight)
         out: list[list[tuple[str, str]]] = []
         while len(out) < n and len(measures) >= 2:

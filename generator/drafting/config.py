@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.drafting.schema import (BY_NAME, CHARS_PER_MINUTE, DEFAULT_POINTS, KEYS, LEVEL_WORDS, MAX_FOLDERS,
-                                       MAX_ITEMS, MAX_NAME, MAX_PINS, MAX_REPORTERS, MAX_TEXT, READERS,
+                                       MAX_NAME, MAX_PINS, MAX_REPORTERS, MAX_TEXT, READERS,
                                        REPORTER_FIELDS, SPEAKER_FIELDS, VISIT_FIELDS, Key, date_year, parse_length,
-                                       read_facts, read_text, text, INVISIBLE)
+                                       read_facts, read_list, read_text, text, INVISIBLE)
 from generator.errors import ConfigError, InputError, SpeechgenError
 from generator.zh import to_simplified
 from generator.loader import Collector, Prefixed, decode_config_text, line_map, parse_yaml, read_bytes
@@ -376,17 +376,7 @@ def _cross_notes(c: Collector, values: dict) -> list[str]:
 
 def _items(c: Collector, data: dict, key: str, cls: type[_Item], fields: dict[str, str], plain: str) -> tuple:
     """``visits`` / ``speakers``: each item a plain string (the old form) or a mapping of ``fields``."""
-    v = data.get(key)
-    if v is None:
-        return ()
-    if isinstance(v, (str, int, float, dict)) and not isinstance(v, bool):
-        v = [v]
-    if not isinstance(v, list):
-        c.add(key, "应为列表（每行以“- ”开头）")
-        return ()
-    if len(v) > MAX_ITEMS:
-        c.add(key, f"条目太多（{len(v)} 条），最多 {MAX_ITEMS} 条")
-        return ()
+    v = read_list(c, data, key, (str, int, float, dict))
     first = next(iter(fields))
     allowed = "、".join(f"{f}（{h}）" for f, h in fields.items())
     out = []
@@ -419,17 +409,9 @@ def _items(c: Collector, data: dict, key: str, cls: type[_Item], fields: dict[st
 
 def _folders(c: Collector, data: dict, key: str, base: Path) -> tuple[Path, ...]:
     """``phrases``: one folder or a list of them, relative to the config's folder; each must be a folder."""
-    v = data.get(key)
-    if v is None:
-        return ()
-    single = isinstance(v, str)
-    items = [v] if single else v
-    if not isinstance(items, list):
-        c.add(key, "应为短语库文件夹的路径，或路径的列表")
-        return ()
-    if len(items) > MAX_FOLDERS:
-        c.add(key, f"文件夹太多（{len(items)} 个），最多 {MAX_FOLDERS} 个")
-        return ()
+    single = isinstance(data.get(key), str)
+    items = read_list(c, data, key, (str,), wrong="应为短语库文件夹的路径，或路径的列表", limit=MAX_FOLDERS,
+                      too_many="文件夹太多（{n} 个），最多 {limit} 个")
     out: list[Path] = []
     for i, item in enumerate(items):
         where = key if single else f"{key}[{i}]"

@@ -164,18 +164,29 @@ def _read_text(c: Problems, data: dict, key: str, limit: int) -> str | None:
     return s or None
 
 
-def read_facts(c: Problems, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
+LIST_WANTED = "应为列表（每行以“- ”开头）"
+
+
+def read_list(c: Problems, data: dict, key: str, scalars: tuple[type, ...] = (), wrong: str = LIST_WANTED,
+              limit: int = MAX_ITEMS, too_many: str = "条目太多（{n} 条），最多 {limit} 条") -> list:
+    """The items of a list key: [] when absent; one value of a ``scalars`` type (never a bool) counts as a
+    list of one; anything else, or more than ``limit`` items, is a problem (``wrong`` / ``too_many``) and []."""
     v = data.get(key)
     if v is None:
-        return ()
-    if isinstance(v, (str, int, float)) and allow_scalar and not isinstance(v, bool):
-        v = [v]
+        return []
+    if scalars and isinstance(v, scalars) and not isinstance(v, bool):
+        return [v]
     if not isinstance(v, list):
-        c.add(key, "应为列表（每行以“- ”开头）")
-        return ()
-    if len(v) > MAX_ITEMS:
-        c.add(key, f"条目太多（{len(v)} 条），最多 {MAX_ITEMS} 条")
-        return ()
+        c.add(key, wrong)
+        return []
+    if len(v) > limit:
+        c.add(key, too_many.format(n=len(v), limit=limit))
+        return []
+    return v
+
+
+def read_facts(c: Problems, data: dict, key: str, allow_scalar: bool = True) -> tuple[str, ...]:
+    v = read_list(c, data, key, (str, int, float) if allow_scalar else ())
     out = []
     for i, item in enumerate(v):
         s = text(item)
@@ -263,17 +274,7 @@ def read_committee(c: Problems, data: dict, key: str) -> str | None:
 
 def read_carriers(c: Problems, data: dict, key: str) -> tuple[str, ...]:
     """Local work carriers and brands, each used verbatim: a list (or one string) of 2–40 characters each."""
-    v = data.get(key)
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        v = [v]
-    if not isinstance(v, list):
-        c.add(key, "应为列表（每行以“- ”开头），每项是一个工作载体或品牌的名字")
-        return ()
-    if len(v) > MAX_ITEMS:
-        c.add(key, f"条目太多（{len(v)} 条），最多 {MAX_ITEMS} 条")
-        return ()
+    v = read_list(c, data, key, (str,), wrong=LIST_WANTED + "，每项是一个工作载体或品牌的名字")
     out: list[str] = []
     for i, item in enumerate(v):
         s = text(item) if isinstance(item, str) else None

@@ -266,16 +266,18 @@ class TemplateApi:
     def answer_problems(self, avoid: str | None = None) -> list[str]:
         """针对…的问题，… for each config problem: a sentence with measures on its matter (〔待补〕 where the
         phrasebank has none). For drafts whose problems are not answered sub-point by sub-point."""
-        out = []
-        for k, problem in enumerate(self._config.problems):
-            core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:problems[{k}]")
-            got = self._chooser.answers(problem, 1, {}, avoid=avoid)
-            lead = mark("针对", "template") + core + mark("的问题，", "template")
-            if got:
-                out.append(lead + mark(got[0][1], f"phrase:{got[0][0]}"))
-            else:
-                out.append(lead + mark("要" + self._fallback(), "template"))
-        return out
+        return [self._aimed(k, {}, avoid=avoid) for k in range(len(self._config.problems))]
+
+    def _aimed(self, k: int, slots: dict, head: str = "", avoid: str | None = None) -> str:
+        """针对…的问题，… for config problem ``k``: its most specific measure (none restating ``head``, none
+        matching ``avoid``), or, when the phrasebank has none on its matter, a sentence on acting on it."""
+        problem = self._config.problems[k]
+        lead = (mark("针对", "template") + mark(_problem_core(problem, self._chooser.pools.matters),
+                                                f"config:problems[{k}]") + mark("的问题，", "template"))
+        got = self._chooser.answers(problem, 1, slots, head, avoid=avoid)
+        if got:
+            return lead + mark(got[0][1], f"phrase:{got[0][0]}")
+        return lead + mark("要" + self._fallback(), "template")
 
     def _fallback(self) -> str:
         """The next of the _NO_MEASURE sentences (a draft never says one twice until all are used)."""
@@ -310,14 +312,7 @@ class TemplateApi:
         k = self._answer_for.pop(strip_enumerator(head), None)
         if k is None or n <= 0:
             return [], 0
-        problem = self._config.problems[k]
-        got = self._chooser.answers(problem, 1, slots, head)
-        lead = mark("针对", "template") + mark(_problem_core(problem, self._chooser.pools.matters),
-                                                f"config:problems[{k}]") + mark("的问题，", "template")
-        if got:
-            eid, text = got[0]
-            return [lead + mark(text, f"phrase:{eid}")], 1
-        return [lead + mark("要" + self._fallback(), "template")], 1
+        return [self._aimed(k, slots, head)], 1
 
     def _thin_heads(self, n) -> int:
         n = self.plan.thinned(int(n), self._head_calls, floor=2)
