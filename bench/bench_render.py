@@ -110,12 +110,19 @@ def reporters(n: int) -> list[dict]:
     return out
 
 
+#: The child processes run as an installed tool runs: with compiled bytecode (pip compiles it at install;
+#: here into a temporary prefix, for both arms, even where PYTHONDONTWRITEBYTECODE is set) and with the
+#: user's cache (generator/cache.py) in a temporary folder that the untimed warm-up fills.
+CHILD_ENV: dict[str, str] = {}
+
+
 def run(cmd: list[str], importtime: bool = False) -> tuple[float, float, str]:
     """(wall s, CPU s = user + sys of this child, stderr) of one process; exits on failure."""
     if importtime:
         cmd = [cmd[0], "-X", "importtime", *cmd[1:]]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=CHILD_ENV or None)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -225,6 +232,8 @@ def main() -> None:
         tmp = Path(tmp_name)
         floor_py = tmp / "floor.py"
         floor_py.write_text(FLOOR, encoding="utf-8")
+        CHILD_ENV.update({k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+        CHILD_ENV.update(PYTHONPYCACHEPREFIX=str(tmp / "pycache"), SPEECHGEN_CACHE=str(tmp / "cache"))
         jieba_seen: dict[str, bool] = {}
 
         # ---------------------------------------------------------------- arm 1: whole process
@@ -233,6 +242,7 @@ def main() -> None:
         print(f"{'example':16}{'chars':>6}{'paras':>6}{'render wall':>16}{'floor wall':>14}{'render CPU':>14}"
               f"{'floor CPU':>14}{'ratio wall':>14}{'ratio CPU':>14}")
         configs, drafts, arm1 = {}, {}, {}
+        first: dict[str, tuple[float, float]] = {}
         for path in examples():
             config = load(path)
             draft = compose(config, bank=bank)
@@ -242,7 +252,10 @@ def main() -> None:
             out_render, out_floor = tmp / f"{path.stem}.docx", tmp / f"{path.stem}.floor.docx"
             cmd_render = [py, "-m", "generator", "render", str(path), "-o", str(out_render), "--force"]
             cmd_floor = [py, str(floor_py), str(text), str(out_floor)]
-            # untimed warm-up of both (file cache, bytecode), the render one also telling whether jieba is imported
+            # the first render of this example with an empty cache (the bytecode and phrasebank of earlier
+            # examples may be there already), then an untimed warm-up of both (file cache, bytecode), the
+            # render one also telling whether jieba is imported
+            first[path.stem] = run(cmd_render)[:2]
             jieba_seen[f"render {path.name}"] = imported_jieba(run(cmd_render, importtime=True)[2])
             run(cmd_floor)
             if docx_lines(out_render) != [p.strip() for p in draft.paragraphs if p.strip()]:
@@ -259,6 +272,8 @@ def main() -> None:
                   + "".join(f"{fmt(mm(v)).replace(' / ', '/'):>14}" for v in (c["render"], c["floor"]))
                   + f"{fmt(arm1[path.stem][0]):>14}{fmt(arm1[path.stem][1]):>14}")
         summary("render / floor", arm1)
+        print("   first render of each example with an empty cache (s, wall / CPU): "
+              + "; ".join(f"{k} {w:.2f} / {c:.2f}" for k, (w, c) in first.items()))
 
         # ---------------------------------------------------------------- arm 2: warm process
         print(f"\n2. warm process (after one warm-up render); ms, min / median; load average "

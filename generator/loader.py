@@ -17,12 +17,19 @@ import codecs
 import os
 import re
 import stat
+import sys
+import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from generator.errors import InputError, SpeechgenError
+
+_T = TypeVar("_T")
 
 KB = 1024
 MB = 1024 * KB
@@ -97,6 +104,78 @@ def read_bytes(path: str | Path, kind: str = "config", *, empty_ok: bool = False
     if not empty_ok and not data.strip():
         raise InputError("文件是空的", path=p)
     return data
+
+
+# ---------------------------------------------------------------- Word files
+#: A .docx is a zip of a few XML parts: far below these, whatever the speech's length.
+DOCX_UNPACKED_MAX = 200 * MB
+DOCX_RATIO_MAX = 200  # unpacked / packed: a zip bomb packs a thousand times or more
+DOCX_PART_MAX = 48 * MB  # one XML part unpacked (the document.xml of a 300-page book is about 10 MB)
+DOCX_ENTRIES_MAX = 10_000
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: old .doc, or any password-protected Office file
+_NOT_WORD = "这不是有效的 Word 文件（文件损坏或不是 .docx 格式）"
+
+
+def read_docx(path: str | Path, kind: str, extract: Callable[[Any], _T], data: bytes | None = None) -> _T:
+    """``extract(document)`` for the Word file ``path`` opened with python-docx, hardened like every input.
+
+    The bytes are read once through :func:`read_bytes` (a regular file, at most ``LIMITS[kind]``), or are
+    ``data`` when the caller has read them so. Refused with an InputError naming the file, before
+    python-docx unpacks anything: a compound file (a password-protected document, an old .doc renamed),
+    anything that is not a zip, a zip bomb (unpacked size, ratio, one oversized XML part, too many
+    entries) and encrypted zip entries. Whatever python-docx or ``extract`` then raises for a broken
+    package, malformed XML or a refused entity is an InputError too: never a traceback, never a hang."""
+    import io
+
+    p = Path(path)
+    if data is None:
+        data = read_bytes(p, kind)
+    if data.startswith(_OLE_MAGIC):
+        raise InputError("这是设了打开密码（加密）的 Word 文件，或改了扩展名的旧版 .doc 文件，无法读取；"
+                         "请在 Word 或 WPS 中取消密码并“另存为” .docx 后再试", path=p)
+    if not data.startswith(b"PK"):
+        raise InputError("这不是有效的 Word 文件（.docx 应为 zip 压缩包）", path=p)
+    buffer = io.BytesIO(data)
+    _vet_docx(buffer, p)
+    import docx
+    from lxml import etree
+
+    try:
+        return extract(docx.Document(buffer))
+    except (etree.LxmlError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError,
+            TypeError, AttributeError, IndexError, EOFError, RuntimeError, NotImplementedError):
+        # python-docx raises these for a broken package, malformed XML, a refused entity (DOCTYPE), a
+        # zip entry that does not inflate or is encrypted (RuntimeError), over-deep XML (RecursionError)
+        raise InputError(_NOT_WORD, path=p) from None
+    except Exception as exc:  # any other failure inside python-docx is a broken file too
+        if "docx" not in type(exc).__module__:
+            raise
+        raise InputError(_NOT_WORD, path=p) from None
+
+
+def _vet_docx(buffer, p: Path) -> None:
+    """Refuse a zip bomb before python-docx unpacks it (sizes as the zip's directory declares them:
+    zipfile never inflates an entry beyond its declared size), and encrypted entries."""
+    try:
+        with zipfile.ZipFile(buffer) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise InputError("这不是有效的 Word 文件（.docx 应为 zip 压缩包）", path=p) from None
+    finally:
+        buffer.seek(0)
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise InputError("这是加密的压缩包，不是可以读取的 Word 文件；请在 Word 或 WPS 中取消密码后另存为 .docx", path=p)
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    biggest_xml = max((i.file_size for i in infos if not i.filename.lower().endswith(_MEDIA)), default=0)
+    if (len(infos) > DOCX_ENTRIES_MAX or unpacked > DOCX_UNPACKED_MAX or biggest_xml > DOCX_PART_MAX
+            or (unpacked > 10 * MB and unpacked / packed > DOCX_RATIO_MAX)):
+        raise InputError("这不是有效的 Word 文件（解压后过大，可能是“压缩炸弹”），不会打开", path=p)
+
+
+#: Parts of a .docx that python-docx keeps as bytes and never parses (pictures, embedded objects).
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".bin", ".wdp",
+          ".mp3", ".mp4", ".wav", ".ttf", ".odttf", ".otf")
 
 
 _UNICODE_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -358,8 +437,22 @@ def _value_reason(exc: Exception) -> str:
 
 
 def load_yaml(path: str | Path, kind: str = "phrasebank", what: str = "文件") -> Node:
-    """Read ``path`` (a UTF-8 data file) and parse it as one YAML document."""
-    return parse_yaml(read_utf8(path, kind), path, what)
+    """Read ``path`` (a UTF-8 data file) and parse it as one YAML document.
+
+    Data files (every kind but configs, which are parsed fresh) are kept parsed in the user's cache
+    (generator/cache.py) under the SHA-256 of their path, text and this module's code: only a file that
+    parsed cleanly is stored, so a broken one is always reported by its own parse."""
+    text = read_utf8(path, kind)
+    if kind == "config":
+        return parse_yaml(text, path, what)
+    from generator import cache
+
+    key = cache.Key("yaml").code(sys.modules[__name__]).text(str(path)).text(what).text(text)
+    hit = cache.load(key)  # a fresh copy each time: callers may change what they are given
+    if not isinstance(hit, Node):
+        hit = parse_yaml(text, path, what)
+        cache.store(key, hit)
+    return hit
 
 
 # ---------------------------------------------------------------- key paths → lines, every problem at once

@@ -28,6 +28,9 @@ def isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # One cache folder for the whole session (generator/cache.py), not the user's and not one per test:
+    # entries are keyed by content, so sharing them is what a user's renders do too.
+    monkeypatch.setenv("SPEECHGEN_CACHE", str(tmp_path_factory.getbasetemp() / "speechgen-cache"))
     return home
 
 

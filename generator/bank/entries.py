@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -105,15 +107,109 @@ class Phrasebank:
         return sorted(out, key=lambda e: e.id)
 
     def get(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return self._ids.get(entry_id)
 
     def unit(self, unit_id: str):
         """The mined unit (generator.bank.units.Unit) of this id, or None."""
-        return next((u for u in self.units if u.id == unit_id), None)
+        return self._unit_ids.get(unit_id)
+
+    @cached_property
+    def _ids(self) -> dict[str, Entry]:
+        return {e.id: e for e in reversed(self.entries)}  # the first of an id wins, as a scan would
+
+    @cached_property
+    def _unit_ids(self) -> dict:
+        return {u.id: u for u in reversed(self.units)}
+
+    def __getstate__(self):  # the look-up tables are rebuilt on demand, not stored in the cache
+        return {k: v for k, v in self.__dict__.items() if k not in ("_ids", "_unit_ids")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
 
 # ---------------------------------------------------------------- loading
+_MEMO: dict[str, Phrasebank] = {}
+
+
 def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> Phrasebank:
+    """Entries of the user's folders, then the built-in ones (see ``parse_phrasebank``).
+
+    The parsed phrasebank is kept in the user's cache (generator/cache.py) under the SHA-256 of every
+    file of the folders and of the code that reads them, and within a process the same object is
+    returned for the same files: a second render, the checker and ``render --each`` parse nothing."""
+    from generator import cache
+
+    dirs = list(extra_dirs)
+    key = _bank_key(dirs, include_builtin)
+    if key is None:
+        return parse_phrasebank(dirs, include_builtin)
+    digest = key.hexdigest()
+    hit = _MEMO.get(digest)
+    if hit is None:
+        hit = cache.load(key)
+        if not isinstance(hit, Phrasebank):
+            hit = parse_phrasebank(dirs, include_builtin)
+            cache.store(key, hit)
+        if len(_MEMO) >= 4:
+            _MEMO.clear()
+        _MEMO[digest] = hit
+    return hit
+
+
+#: A folder with more than this in it is parsed every time rather than hashed for the cache.
+_KEY_MAX_BYTES = 512 * 1024 * 1024
+
+
+def _bank_key(dirs: list, include_builtin: bool):
+    """The cache key of a load, or None when the folders hold anything but plain regular files (a link,
+    a FIFO …) or too much: those are left to the parse, which reports them."""
+    import os
+    import stat
+
+    from generator import cache, loader
+    from generator.bank import themes, units
+
+    key = cache.Key("phrasebank").code(sys.modules[__name__], units, themes, loader)
+    key.text(f"builtin={include_builtin}")
+    folders = [Path(d) for d in dirs]
+    spaces = namespaces(folders)
+    base = phrasebank_dir()
+    groups = [(f, spaces.get(f, "")) for f in folders]
+    groups.append((base / "curated", "curated" if include_builtin else "themes"))
+    if include_builtin:
+        groups.append((base / "mined", "mined"))
+    total = 0
+    for folder, space in groups:
+        key.text(f"{folder.resolve()}\0{space}")
+        if not folder.is_dir():
+            key.text("<none>")
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            if stat.S_ISDIR(st.st_mode):
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            if space == "themes" and path.name != "themes.yaml":
+                continue
+            total += st.st_size
+            if total > _KEY_MAX_BYTES:
+                return None
+            try:
+                key.text(rel.as_posix()).data(path.read_bytes())
+            except OSError:
+                return None
+    return key
+
+
+def parse_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> Phrasebank:
     """Entries of the user's folders, then the built-in ones.
 
     Ids are namespaced by their folder: a user folder's entries are known as ``NAME:id`` (NAME the

@@ -14,9 +14,11 @@ carrying it — the reviewer's 文不对题: 「注重扩大述职评议的参�
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 MATTERS_FILE = "matters.yaml"
 MAX_WORD = 12  # longest vocabulary word matched (longer matter terms are found as substrings)
@@ -51,14 +53,30 @@ def lcs(a: str, b: str) -> tuple[int, int]:
 def restates(head_clause: str, sentence: str) -> bool:
     """True when ``sentence`` opens by restating ``head_clause`` (the head's first clause): 一要加强流动党员
     管理。要加强流动党员管理，…; read in the sentence's first two clauses, quotes dropped."""
+    hit = _RESTATES.get((head_clause, sentence))
+    if hit is None:
+        if len(_RESTATES) > 200_000:
+            _RESTATES.clear()
+        hit = _RESTATES[head_clause, sentence] = _restates(head_clause, sentence)
+    return hit
+
+
+_RESTATES: dict[tuple[str, str], bool] = {}
+_ANSWER_LEAD = re.compile(r"^(?:针对|要在解决|对)[^，。]{2,60}?的?问题(?:上下功夫)?[，,]")
+_CLAUSE_CUT = re.compile(r"[，,；;]")
+
+
+def _restates(head_clause: str, sentence: str) -> bool:
     key = _QUOTES.sub("", head_clause)
     if len(key) < ECHO_MIN:
         return False
     # 针对…的问题，要…: the first clause names the problem being answered, not the head
-    bare = re.sub(r"^(?:针对|要在解决|对)[^，。]{2,60}?的?问题(?:上下功夫)?[，,]", "", _QUOTES.sub("", sentence))
-    lead = "，".join(re.split(r"[，,；;]", bare)[:2])
-    run, _ = lcs(key, lead)
-    return run >= max(ECHO_MIN, ECHO_SHARE * len(key))
+    bare = _ANSWER_LEAD.sub("", _QUOTES.sub("", sentence))
+    lead = "，".join(_CLAUSE_CUT.split(bare)[:2])
+    # a common run of at least `need` characters exists exactly when one of key's runs of that length
+    # occurs in lead (the longest common substring, asked only whether it reaches the bound)
+    need = max(ECHO_MIN, math.ceil(ECHO_SHARE * len(key)))
+    return any(key[i:i + need] in lead for i in range(len(key) - need + 1))
 
 
 #: twin_heads: a head's key (its first clause, generic verb aside) found in a sibling's body, at least this long.
@@ -103,7 +121,7 @@ class HeadMatter:
     related: frozenset[str]
     groups: tuple[str, ...]
 
-    @property
+    @cached_property
     def terms(self) -> frozenset[str]:
         return self.own | self.related
 
@@ -152,6 +170,10 @@ class Matters:
         self._long = tuple(sorted((k for k in self.words if len(k) > MAX_WORD), key=lambda k: (-len(k), k)))
         self._cache: dict[str, tuple[str, ...]] = {}
         self._heads: dict[str, HeadMatter] = {}
+        self._bare: dict[str, str] = {}
+        self._groups_in: dict[str, tuple[Group, ...]] = {}
+        self._carried: dict[tuple[HeadMatter, str], frozenset[str]] = {}
+        self._has_strong: dict[HeadMatter, bool] = {}
 
     def segment(self, text: str) -> tuple[str, ...]:
         """The known words of ``text`` by forward maximum matching (single characters skipped)."""
@@ -181,9 +203,19 @@ class Matters:
         """The matter words of ``text``: its known words that are not generic, theme or broad words."""
         return frozenset(w for w in self.segment(text) if w not in self.stop)
 
+    def bare(self, text: str) -> str:
+        """``text`` without quotation marks (the form every match here reads)."""
+        hit = self._bare.get(text)
+        if hit is None:
+            hit = self._bare[text] = _QUOTES.sub("", text)
+        return hit
+
     def groups_in(self, text: str) -> tuple[Group, ...]:
-        bare = _QUOTES.sub("", text)
-        return tuple(g for g in self.groups if any(t in bare for t in g.terms))
+        hit = self._groups_in.get(text)
+        if hit is None:
+            bare = self.bare(text)
+            hit = self._groups_in[text] = tuple(g for g in self.groups if any(t in bare for t in g.terms))
+        return hit
 
     def head(self, head: str) -> HeadMatter:
         """A head's matter: from the clauses that name what it is about (not ……，确保… purposes)."""
@@ -218,11 +250,36 @@ class Matters:
         """The terms of ``hm`` that ``text`` contains (empty: the text is off the head's matter). When the
         head has a strong term (see ``strong``), only a text with a strong one carries it: 畅通…渠道 does not
         carry 集体经济增收渠道单一, though both say 渠道."""
-        bare = _QUOTES.sub("", text)
-        got = frozenset(t for t in hm.terms if t in bare)
-        if got and any(self.strong(t) for t in hm.terms) and not any(self.strong(t) for t in got):
+        key = (hm, text)
+        hit = self._carried.get(key)
+        if hit is None:
+            bare = self.bare(text)
+            hit = self._strong_rule(hm, frozenset(t for t in hm.terms if t in bare))
+            if len(self._carried) > 200_000:
+                self._carried.clear()
+            self._carried[key] = hit
+        return hit
+
+    def _strong_rule(self, hm: HeadMatter, got: frozenset[str]) -> frozenset[str]:
+        has = self._has_strong.get(hm)
+        if has is None:
+            has = self._has_strong[hm] = any(self.strong(t) for t in hm.terms)
+        if got and has and not any(self.strong(t) for t in got):
             return frozenset()
         return got
+
+    def carriers(self, hm: HeadMatter, index: TermIndex) -> dict[int, frozenset[str]]:
+        """``carried`` for every text of ``index`` at once: position → terms, only the texts that carry."""
+        found: dict[int, set[str]] = {}
+        for t in hm.terms:
+            for i in index.containing(t):
+                found.setdefault(i, set()).add(t)
+        out = {}
+        for i, got in found.items():
+            kept = self._strong_rule(hm, frozenset(got))
+            if kept:
+                out[i] = kept
+        return out
 
     def overlap(self, a: str, b: str) -> frozenset[str]:
         """What two heads share of their matters: the same matter twice (twin heads) when not empty."""
@@ -230,6 +287,34 @@ class Matters:
         shared = ha.own & hb.own
         shared |= frozenset(ha.groups) & frozenset(hb.groups)
         return shared
+
+
+class TermIndex:
+    """Which of a fixed list of texts contain a term, found by one scan of their joined bare text."""
+
+    def __init__(self, texts, matters: Matters) -> None:
+        bare = [matters.bare(t) for t in texts]
+        self._joined = "\x00".join(bare)  # no term holds NUL: no match runs across two texts
+        self._starts: list[int] = []
+        pos = 0
+        for b in bare:
+            self._starts.append(pos)
+            pos += len(b) + 1
+        self._hits: dict[str, tuple[int, ...]] = {}
+
+    def containing(self, term: str) -> tuple[int, ...]:
+        hit = self._hits.get(term)
+        if hit is None:
+            out: list[int] = []
+            joined, starts, find = self._joined, self._starts, self._joined.find
+            pos = find(term) if term else -1
+            while pos >= 0:
+                i = bisect_right(starts, pos) - 1
+                out.append(i)
+                nxt = starts[i + 1] if i + 1 < len(starts) else len(joined)
+                pos = find(term, nxt)
+            hit = self._hits[term] = tuple(out)
+        return hit
 
 
 _BY_BANK: dict[int, tuple[object, Matters]] = {}

@@ -9,7 +9,7 @@ import re
 from generator.bank.entries import Entry, Phrasebank
 from generator.bank.themes import load_themes
 from generator.bank.fingerprint import COPY_REPORTED
-from generator.bank.matter import HeadMatter, restates
+from generator.bank.matter import HeadMatter, TermIndex, restates
 from generator.zh import REPEATED_PHRASE, clauses, foreign_to, strip_enumerator
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -64,11 +64,28 @@ def _shingles(text: str) -> set[str]:
     return {t[i:i + SHINGLE] for i in range(len(t) - SHINGLE + 1)}
 
 
+_POOLS: dict[tuple, Pools] = {}
+
+
+def pools_for(bank: Phrasebank, year: int, types: set[str], level: str | None = None) -> Pools:
+    """The Pools of one phrasebank object, year, meeting types and level, shared by every compose of them
+    in this process (``render --each``, the workbench): everything in a Pools is a cache of what these
+    four decide, never state of one draft."""
+    key = (id(bank), year, frozenset(types), level)
+    hit = _POOLS.get(key)
+    if hit is None or hit.bank is not bank:
+        if len(_POOLS) >= 8:
+            _POOLS.clear()
+        hit = _POOLS[key] = Pools(bank, year, set(types), level)
+    return hit
+
+
 class Pools:
     """The candidate entries of one compose, filtered and ordered once and shared by every render.
 
     Filtering (meeting type, era, portability, theme tiers) does not depend on the density level,
-    so it is computed once per (category, theme, filters) and reused across the length ladder.
+    so it is computed once per (category, theme, filters) and reused across the length ladder (and,
+    through ``pools_for``, across composes of the same phrasebank, year, types and level).
     """
 
     def __init__(self, bank: Phrasebank, year: int, types: set[str], level: str | None = None):
@@ -87,6 +104,7 @@ class Pools:
         self.fills: dict[tuple, tuple[str, list[str], set[str], dict[str, float]] | None] = {}
         self._matters = None
         self._rarity: dict[str, float] = {}
+        self._indexes: dict[int, tuple[list, TermIndex]] = {}
 
     @property
     def matters(self):
@@ -107,10 +125,19 @@ class Pools:
             if hm:
                 base = self._filtered(category, only, need, avoid, match)
                 first = re.split(r"[，,；;]", strip_enumerator(head))[0]
-                out = sorted((e for e in base if self.matters.carried(hm, e.text) and not restates(first, e.text)),
+                hits = self.carriers(hm, base)
+                out = sorted((e for i, e in enumerate(base) if i in hits and not restates(first, e.text)),
                              key=lambda e: e.id)
             self._groups[key] = [out]
         return self._groups[key][0]
+
+    def carriers(self, hm: HeadMatter, pool: list) -> dict[int, frozenset[str]]:
+        """Position in ``pool`` → the terms of ``hm`` that entry carries (``Matters.carried`` of each),
+        through one term index per pool list."""
+        index = self._indexes.get(id(pool))
+        if index is None or index[0] is not pool:
+            index = self._indexes[id(pool)] = (pool, TermIndex([e.text for e in pool], self.matters))
+        return self.matters.carriers(hm, index[1])
 
     def rarity(self, term: str) -> float:
         """log(N / df) of ``term`` over the requirement sentences (how specific a shared term is)."""
@@ -290,7 +317,7 @@ def _filter(pool: list[Entry], pattern: str, keep: bool) -> list[Entry]:
 
 def _bigrams(text: str) -> set[str]:
     t = _norm(text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return set(map(str.__add__, t[:-1], t[1:]))
 
 
 class Chooser:
@@ -350,8 +377,8 @@ class Chooser:
         if not pm or n <= 0:
             return []
         first = re.split(r"[，,；;]", strip_enumerator(head))[0]
-        carried = {e.id: got for e in self.pools._base("requirement")
-                   if (got := self.pools.matters.carried(pm, e.text))}
+        pool = self.pools._base("requirement")
+        carried = {pool[i].id: got for i, got in self.pools.carriers(pm, pool).items()}
         base = [e for e in self.pools._base("requirement") if e.id in carried
                 and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))]
         base.sort(key=lambda e: e.id)

@@ -16,7 +16,7 @@ from generator.document import Block, Draft, Span
 from generator.errors import InputError
 from generator.drafting.packs import Pack, environment, extends_chain, find_packs, resolve_type
 from generator.bank.entries import Phrasebank, load_phrasebank
-from generator.drafting.chooser import Pools
+from generator.drafting.chooser import Pools, pools_for
 from generator.drafting.plan import LADDER, THIN, Plan
 from generator.drafting.sandbox import render_bounded
 from generator.drafting.template_errors import explain
@@ -157,7 +157,7 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
         target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
     # A pack that extends another uses that meeting type's phrases too.
     types = {config.type, *(p.id for p in extends_chain(pack, packs))}
-    pools = Pools(bank, config.year, types, config.level)
+    pools = pools_for(bank, config.year, types, config.level)
     cache: dict[tuple[int, float], Draft] = {}
 
     def at(level: int, thin: float = 0.0) -> Draft:
@@ -188,7 +188,42 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
             else:
                 b = mid - 1
     best = min(candidates, key=lambda d: (abs(d.char_count() - target), d.meta["plan_level"], d.meta["thin"]))
-    reachable = (at(0).char_count(), at(len(LADDER) - 1).char_count())
     gap = abs(best.char_count() - target)
+    reachable = Reachable(lambda: (at(0).char_count(), at(len(LADDER) - 1).char_count()))
+    if gap > 0.15 * target:  # the summary says what can be written: worked out now
+        tuple(reachable)
     best.meta.update(target=target, reachable=reachable, length_ok=gap <= 0.15 * target)
     return best
+
+
+class Reachable:
+    """(shortest, longest) a pack writes for this config, as ``meta["reachable"]``: the two extreme drafts
+    are rendered only when someone asks (the summary asks when the target is out of reach)."""
+
+    def __init__(self, work) -> None:
+        self._work = work
+        self._value: tuple[int, int] | None = None
+
+    def _get(self) -> tuple[int, int]:
+        if self._value is None:
+            lo, hi = self._work()
+            self._value, self._work = (lo, hi), None
+        return self._value
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __getitem__(self, i):
+        return self._get()[i]
+
+    def __len__(self) -> int:
+        return 2
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(self._get())

@@ -287,6 +287,17 @@ def _finalize(value):
     return value
 
 
+def _bytecode_cache():
+    """Compiled templates kept in the user's cache (generator/cache.py), keyed by this module's and the
+    sandbox's code; each template's own checksum is Jinja's."""
+    import sys
+
+    from generator import cache
+    from generator.drafting import sandbox
+
+    return cache.jinja_bytecode_cache(sys.modules[__name__], sandbox)
+
+
 def environment(pack: Pack, user_dirs=()) -> PackEnvironment:
     """A sandboxed Jinja environment for ``pack``: its own folder first, then what it extends.
 
@@ -306,6 +317,7 @@ def environment(pack: Pack, user_dirs=()) -> PackEnvironment:
     env = PackEnvironment(
         loader=ChoiceLoader([*chain, PrefixLoader(prefixes)]), undefined=StrictUndefined,
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize,
+        bytecode_cache=_bytecode_cache(),
     )
     return env
 

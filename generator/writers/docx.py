@@ -9,10 +9,12 @@ import re
 import zipfile
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from generator import cache
 from generator.document import PLACEHOLDER_RE, Draft
 from generator.writers.docx_styles import (BYLINE_ID, HEADING_IDS, SALUTATION_ID, THEME_ATTR_RE, TITLE_ID,
                                    apply_styles, font_table_xml, setup_section,
@@ -113,7 +115,11 @@ def _add_text(paragraph, text: str, bold: bool = False) -> None:
     for piece, is_placeholder in pieces:
         if not piece:
             continue
-        run = paragraph.add_run(piece)
+        run = paragraph.add_run()
+        if "\t" in piece or "\n" in piece or "\r" in piece:
+            run.text = piece  # python-docx turns these into w:tab and w:br
+        else:
+            run._r.add_t(piece)  # what run.text does for plain text, without its per-character scan
         if bold:
             run.font.bold = True
         if is_placeholder:
@@ -185,40 +191,88 @@ def _fonts_used(st: Style) -> list[str]:
     return sorted({n for n in names if n})
 
 
-def _build(draft: Draft, st: Style):
-    doc = docx.Document()
-    pkg = doc.part.package
-    for holder in (pkg, doc.part):
-        for rid, rel in sorted(holder.rels.items()):
-            if rel.reltype.endswith(_DROP_RELTYPES):
-                holder.rels.pop(rid)
-    apply_styles(doc, st)
-    setup_section(doc, st)
-    setup_settings(doc, st)
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
+_BASES: dict[Style, bytes] = {}
 
-    by_id = {s.style_id: s for s in doc.styles}
-    title_para = doc.add_paragraph(style=by_id[TITLE_ID])
+
+def _base(st: Style) -> bytes:
+    """The empty document of a house style — python-docx's template restyled, laid out and emptied —
+    saved once per style and process: each draft starts from a copy instead of restyling anew."""
+    hit = _BASES.get(st)
+    if hit is None:
+        hit = _stored_base(st)
+    if hit is None:
+        doc = docx.Document()
+        pkg = doc.part.package
+        for holder in (pkg, doc.part):
+            for rid, rel in sorted(holder.rels.items()):
+                if rel.reltype.endswith(_DROP_RELTYPES):
+                    holder.rels.pop(rid)
+        apply_styles(doc, st)
+        setup_section(doc, st)
+        setup_settings(doc, st)
+        body = doc.element.body
+        for p in list(body.iterchildren(qn("w:p"))):
+            body.remove(p)
+        buf = io.BytesIO()
+        doc.save(buf)
+        hit = buf.getvalue()
+        cache.store(_base_key(st), hit)
+    if len(_BASES) >= 8:
+        _BASES.clear()
+    _BASES[st] = hit
+    return hit
+
+
+def _base_key(st: Style) -> cache.Key:
+    """The empty document depends on the style, our styling code and python-docx (its template)."""
+    import sys
+
+    from generator.writers import docx_styles, house_style
+
+    return (cache.Key("docx-base").text(getattr(docx, "__version__", "?")).text(repr(st))
+            .code(sys.modules[__name__], docx_styles, house_style))
+
+
+def _stored_base(st: Style) -> bytes | None:
+    hit = cache.load(_base_key(st))
+    return hit if isinstance(hit, bytes) else None
+
+
+def _paragraph(doc, style_id: str | None):
+    """A new paragraph of the style ``style_id`` (None: the default style, which python-docx leaves
+    unnamed). python-docx's ``add_paragraph(style=…)`` scans every style for the default one per call."""
+    para = doc.add_paragraph()
+    para._p.style = style_id  # as python-docx's setter does (an empty w:pPr for the default style)
+    return para
+
+
+def _build(draft: Draft, st: Style):
+    doc = docx.Document(io.BytesIO(_base(st)))
+    default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_id = default.style_id if default is not None else None
+
+    def add(style_id: str):
+        return _paragraph(doc, None if style_id == default_id else style_id)
+
+    title_para = add(TITLE_ID)
     max_chars = int(text_width_twips(st) / 20 // st.title_size)
     for i, line in enumerate(break_title(draft.title, max_chars)):
         if i:
             title_para.add_run().add_break(WD_BREAK.LINE)
         _add_text(title_para, line)
     for line in draft.byline:
-        _add_text(doc.add_paragraph(style=by_id[BYLINE_ID]), line)
+        _add_text(add(BYLINE_ID), line)
     if st.blank_after_title:
-        doc.add_paragraph(style=by_id["Normal"])
+        add("Normal")
     for block in draft.blocks:
         if block.kind == "salutation":
-            para = doc.add_paragraph(style=by_id[SALUTATION_ID])
+            para = add(SALUTATION_ID)
         elif block.kind == "heading":
             assert block.level is not None  # Block guarantees headings carry a level
             level = min(max(block.level, 1), 4)
-            para = doc.add_paragraph(style=by_id[HEADING_IDS[level - 1]])
+            para = add(HEADING_IDS[level - 1])
         else:
-            para = doc.add_paragraph(style=by_id["Normal"])
+            para = add("Normal")
         for span in block.spans:
             text = span.text
             if block.kind == "heading":  # a line break inside a heading would be stranded by any edit
@@ -261,19 +315,36 @@ def _normalise_zip(data: bytes, st: Style) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in first + sorted(n for n in names if n not in first):
-            blob = src.read(name)
-            if name.startswith("word/") and name.endswith(".xml"):
-                blob = THEME_ATTR_RE.sub(b"", blob)
-            if name == "word/fontTable.xml":
-                blob = font_table_xml(blob, _fonts_used(st))
-            if name == "docProps/app.xml":
-                blob = APP_XML
+            blob = _normal_part(name, src.read(name), st)
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
             dst.writestr(info, blob)
     return out.getvalue()
+
+
+_PARTS: dict[tuple[Style, str], tuple[bytes, bytes]] = {}
+
+
+def _normal_part(name: str, blob: bytes, st: Style) -> bytes:
+    """One part as it goes into the file: no theme font attributes, our font table, our app.xml. The
+    parts a draft does not touch (styles, settings, fonts …) come out of python-docx the same for every
+    draft of a style: their last result is reused while the bytes are the same."""
+    hit = _PARTS.get((st, name))
+    if hit is not None and hit[0] == blob:
+        return hit[1]
+    out = blob
+    if name.startswith("word/") and name.endswith(".xml"):
+        out = THEME_ATTR_RE.sub(b"", out)
+    if name == "word/fontTable.xml":
+        out = font_table_xml(out, _fonts_used(st))
+    if name == "docProps/app.xml":
+        out = APP_XML
+    if len(_PARTS) >= 256:
+        _PARTS.clear()
+    _PARTS[st, name] = (blob, out)
+    return out
 
 
 def render_docx(draft: Draft, style: Style | None = None) -> bytes:
