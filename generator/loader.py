@@ -436,14 +436,18 @@ def _value_reason(exc: Exception) -> str:
     return "格式不对"
 
 
+#: Larger data files are entry lists, read only when the phrasebank's own cache misses: not stored twice.
+YAML_CACHE_MAX = 256 * KB
+
+
 def load_yaml(path: str | Path, kind: str = "phrasebank", what: str = "文件") -> Node:
     """Read ``path`` (a UTF-8 data file) and parse it as one YAML document.
 
-    Data files (every kind but configs, which are parsed fresh) are kept parsed in the user's cache
+    Data files (every kind but configs, which are parsed fresh; up to YAML_CACHE_MAX) are kept parsed in the user's cache
     (generator/cache.py) under the SHA-256 of their path, text and this module's code: only a file that
     parsed cleanly is stored, so a broken one is always reported by its own parse."""
     text = read_utf8(path, kind)
-    if kind == "config":
+    if kind == "config" or len(text) > YAML_CACHE_MAX:
         return parse_yaml(text, path, what)
     from generator import cache
 

@@ -261,3 +261,16 @@ def foreign_to(level: str | None) -> str | None:
         rx = f"{rx}|{BELOW_COUNTY}" if rx else BELOW_COUNTY
     return rx
 
+
+_NORM_RE = re.compile(r"[\s，。；！？、：“”‘’（）《》—…,.;:!?()]")
+
+
+def norm_chars(sentence: str) -> str:
+    """``sentence`` without spaces and punctuation: the form sentences are compared in."""
+    return _NORM_RE.sub("", sentence)
+
+
+def bigrams(text: str) -> set[str]:
+    """The character bigrams of ``text`` once normalised (see ``norm_chars``)."""
+    t = norm_chars(text)
+    return set(map(str.__add__, t[:-1], t[1:]))

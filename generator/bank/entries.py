@@ -121,10 +121,39 @@ class Phrasebank:
     def _unit_ids(self) -> dict:
         return {u.id: u for u in reversed(self.units)}
 
-    def __getstate__(self):  # the look-up tables are rebuilt on demand, not stored in the cache
-        return {k: v for k, v in self.__dict__.items() if k not in ("_ids", "_unit_ids")}
+    @cached_property
+    def bigram_idf(self) -> dict[str, float]:
+        """log(N / df) of each character bigram over every entry (N = entries + 1): how distinctive a
+        bigram is, for ranking phrases by shared wording. Stored with the phrasebank in the cache."""
+        import math
+
+        from generator.zh import bigrams
+
+        df: dict[str, int] = {}
+        for e in self.entries:
+            for g in bigrams(e.text):
+                df[g] = df.get(g, 0) + 1
+        total = len(self.entries) + 1
+        return {g: math.log(total / c) for g, c in df.items()}
+
+    def __getstate__(self):
+        """What the cache stores: entries and units as rows of field values (half the time to load back
+        of pickled objects); the look-up tables are rebuilt on demand, not stored."""
+        from dataclasses import fields
+
+        from generator.bank.units import Unit
+
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_ids", "_unit_ids", "entries", "units")}
+        state["entry_rows"] = [tuple(getattr(e, f.name) for f in fields(Entry)) for e in self.entries]
+        state["unit_rows"] = [tuple(getattr(u, f.name) for f in fields(Unit)) for u in self.units]
+        return state
 
     def __setstate__(self, state):
+        from generator.bank.units import Unit
+
+        state = dict(state)
+        state["entries"] = tuple(Entry(*row) for row in state.pop("entry_rows"))
+        state["units"] = tuple(Unit(*row) for row in state.pop("unit_rows"))
         self.__dict__.update(state)
 
 
@@ -150,6 +179,7 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
         hit = cache.load(key)
         if not isinstance(hit, Phrasebank):
             hit = parse_phrasebank(dirs, include_builtin)
+            hit.bigram_idf  # noqa: B018  (worked out once, kept in the cache with the entries)
             cache.store(key, hit)
         if len(_MEMO) >= 4:
             _MEMO.clear()

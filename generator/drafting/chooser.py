@@ -10,7 +10,7 @@ from generator.bank.entries import Entry, Phrasebank
 from generator.bank.themes import load_themes
 from generator.bank.fingerprint import COPY_REPORTED
 from generator.bank.matter import HeadMatter, TermIndex, restates
-from generator.zh import REPEATED_PHRASE, clauses, foreign_to, strip_enumerator
+from generator.zh import REPEATED_PHRASE, bigrams, clauses, foreign_to, norm_chars, strip_enumerator
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _QUOTED = re.compile(r"“([^”]{1,20})”")
@@ -55,8 +55,7 @@ BODY_CAP = 5
 _DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+)")
 
 
-def _norm(sentence: str) -> str:
-    return re.sub(r"[\s，。；！？、：“”‘’（）《》—…,.;:!?()]", "", sentence)
+_norm = norm_chars
 
 
 def _shingles(text: str) -> set[str]:
@@ -105,6 +104,7 @@ class Pools:
         self._matters = None
         self._rarity: dict[str, float] = {}
         self._indexes: dict[int, tuple[list, TermIndex]] = {}
+        self._fit_units: list | None = None
 
     @property
     def matters(self):
@@ -154,10 +154,13 @@ class Pools:
         the draft's year and fit for its meeting types; user folders' first, sorted by id."""
         key = ("units", hm)
         if key not in self._groups:
-            fit = [u for u in self.bank.units if u.kind in ("measure", "purpose") and u.portable
-                   and u.current_in(self.year) and (not u.meeting_types or self.types & set(u.meeting_types))
-                   and not (self._foreign and self._foreign.search(u.text))
-                   and self.matters.carried(hm, u.text)]
+            if self._fit_units is None:
+                self._fit_units = [
+                    u for u in self.bank.units if u.kind in ("measure", "purpose") and u.portable
+                    and u.current_in(self.year) and (not u.meeting_types or self.types & set(u.meeting_types))
+                    and not (self._foreign and self._foreign.search(u.text))]
+            hits = self.carriers(hm, self._fit_units)
+            fit = [u for i, u in enumerate(self._fit_units) if i in hits]
             self._groups[key] = [sorted(fit, key=lambda u: (u.origin in ("curated", "mined"), u.id))]
         return self._groups[key][0]
 
@@ -221,16 +224,15 @@ class Pools:
 
     @property
     def idf(self) -> dict[str, float]:
-        """Inverse document frequency of each character bigram over the whole phrasebank."""
-        if not self._idf:
-            df: dict[str, int] = {}
-            for e in self.bank.entries:
-                self._grams[e.id] = _bigrams(e.text)
-                for g in self._grams[e.id]:
-                    df[g] = df.get(g, 0) + 1
-            total = len(self.bank.entries) + 1
-            self._idf = {g: math.log(total / c) for g, c in df.items()}
-        return self._idf
+        """Inverse document frequency of each character bigram over the whole phrasebank (kept with the
+        phrasebank, and in its cache)."""
+        return self.bank.bigram_idf
+
+    def _grams_of(self, e: Entry) -> set[str]:
+        hit = self._grams.get(e.id)
+        if hit is None:
+            hit = self._grams[e.id] = _bigrams(e.text)
+        return hit
 
     def rank(self, pool: list[Entry], near: str, theme: str | None = None) -> list[Entry]:
         """``pool`` reordered by shared distinctive bigrams with ``near`` (rare bigrams weigh more),
@@ -238,14 +240,21 @@ class Pools:
         pool's (seeded) order, so the choice stays deterministic and varied."""
         idf = self.idf
         target = _bigrams(near)
-        scores = {e.id: sum(idf.get(g, 0.0) for g in target & self._grams[e.id])
+        scores = {e.id: sum(idf.get(g, 0.0) for g in target & self._grams_of(e))
                   + (THEME_BONUS if theme in e.themes else THEME_BONUS / 2 if not e.themes else 0.0)
                   for e in pool}
         order = {e.id: i for i, e in enumerate(pool)}
         return sorted(pool, key=lambda e: (-round(scores[e.id], 6), order[e.id]))
 
     def _filtered(self, category: str, only, need, avoid, match) -> list[Entry]:
-        """The candidates of ``category`` that a call's ``only``, ``need``, ``avoid`` and ``match`` allow."""
+        """The candidates of ``category`` that a call's ``only``, ``need``, ``avoid`` and ``match`` allow
+        (the same list object for the same arguments)."""
+        key = ("filtered", category, only, need, avoid, match)
+        if key not in self._groups:
+            self._groups[key] = [self._filter_base(category, only, need, avoid, match)]
+        return self._groups[key][0]
+
+    def _filter_base(self, category: str, only, need, avoid, match) -> list[Entry]:
         base = self._base(category)
         if only == "curated":  # hand-written only: no sentence from another place's speech
             base = [e for e in base if not _mined(e)]
@@ -302,22 +311,21 @@ def _filter(pool: list[Entry], pattern: str, keep: bool) -> list[Entry]:
     import regex  # type: ignore[import-untyped]  # regex ships no stubs; types-regex is not a dependency
 
     deadline = time.monotonic() + PATTERN_BUDGET
+    search = regex.compile(pattern).search
     out = []
     for e in pool:
         left = deadline - time.monotonic()
         try:
             if left <= 0:
                 raise TimeoutError
-            if bool(regex.search(pattern, e.text, timeout=left)) == keep:
+            if bool(search(e.text, timeout=left)) == keep:
                 out.append(e)
         except TimeoutError:
             raise PatternTimeout(pattern) from None
     return out
 
 
-def _bigrams(text: str) -> set[str]:
-    t = _norm(text)
-    return set(map(str.__add__, t[:-1], t[1:]))
+_bigrams = bigrams
 
 
 class Chooser:

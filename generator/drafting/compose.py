@@ -102,12 +102,8 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
                  template: str, reporters=None) -> Draft:
     api = TemplateApi(config, pools, plan, seed)
-    ctx = template_context(config, api, pack.keys)
-    if reporters is not None:
-        ctx["cfg"]["reporters"] = [ctx["cfg"]["reporters"][i] for i in reporters]
-        ctx["each"] = True
-    else:
-        ctx["each"] = False
+    ctx = template_context(config, api, pack.keys, only_reporters=reporters)
+    ctx["each"] = reporters is not None
     try:
         output = render_bounded(env.get_template(template), ctx, env)
     except TemplateError as exc:

@@ -476,9 +476,12 @@ def _context_value(api: TemplateApi, key: Key, value):
     return value
 
 
-def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ...] = ()) -> dict:
-    """What a template sees: ``cfg`` (every schema key, see drafting/schema.py), ``plan`` and ``s``."""
+def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ...] = (),
+                     only_reporters: list[int] | None = None) -> dict:
+    """What a template sees: ``cfg`` (every schema key, see drafting/schema.py), ``plan`` and ``s``.
+    ``only_reporters``: the reporters (by index) ``cfg.reporters`` holds (``render --each``), all by default."""
     words = config.words
+    chosen = range(len(config.reporters)) if only_reporters is None else only_reporters
     reporters = [
         {"index": i, "name": api.fact(r.name, f"reporters[{i}].name"), "name_text": r.name,
          # 志强同志 to his face (孙丽 stays 孙丽): the {reporter} slot value after the first mention
@@ -487,7 +490,7 @@ def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ..
          "highlights": [api.fact(h, f"reporters[{i}].highlights[{j}]") for j, h in enumerate(r.highlights)],
          "problems": [api.fact(p, f"reporters[{i}].problems[{j}]") for j, p in enumerate(r.problems)],
          "problem_themes": [t for p in r.problems for t in themes_of(p)]}
-        for i, r in enumerate(config.reporters)
+        for i, r in ((i, config.reporters[i]) for i in chosen)
     ]
     cfg: dict = {}
     for key in (*KEYS, *extra_keys):
