@@ -31,6 +31,7 @@ class Span:
     text: str
     source: str = ""
     emphasis: bool = False
+    slot: str = ""  # a phrase's place in the draft (``要求@加强流动党员管理#2``), for 换一句 and 锁定
 
 
 @dataclass(frozen=True)

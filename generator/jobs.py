@@ -14,7 +14,7 @@ from generator.drafting.compose import compose
 from generator.drafting.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
 from generator.writers import serialize
-from generator.writers.sources import provenance
+from generator.writers.sources import sources_data, sources_json, sources_markdown
 from generator.errors import InputError
 from generator.atomic import check_outputs, write_all
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
@@ -76,8 +76,10 @@ def with_config_phrases(phrase_dirs, config) -> list:
 
 
 def render_command(config_path, out: str, *, seed=None, force=False, template_dirs=(), phrase_dirs=(),
-                   style_path=None, each=False, sources=False) -> RenderResult:
-    """Everything ``speechgen render`` does, minus printing."""
+                   style_path=None, each=False, sources=False, alternatives=False) -> RenderResult:
+    """Everything ``speechgen render`` does, minus printing. ``alternatives``: the drafts also list, per
+    slot, the other sentences that fit there (``meta["slots"]``, for the workbench's 换一句); the text is
+    the same either way."""
     packs = find_packs(template_dirs)  # a bad --templates folder is reported as such, before the config
     config = load(config_path, template_dirs)
     result = RenderResult()
@@ -100,11 +102,11 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
             raise InputError(f"不支持的输出格式“{Path(out).suffix or '（无扩展名）'}”，请用 .docx、.md 或 .txt",
                              path=out)
         jobs = [(None if to_stdout else Path(out), None)]
-    # Every file this run writes (drafts and their OUT.sources.md), checked before any work and before any
-    # is written: none is the config or style file, none repeats, each is new or --force allows replacing it.
+    # Every file this run writes (drafts, their OUT.sources.md and OUT.sources.json), checked before any work and
+    # before any is written: none is the config or style file, none repeats, each is new or --force allows replacing it.
     outputs = [path for path, _ in jobs if path is not None]
     if sources:
-        outputs += [_sources_path(path) for path in outputs]
+        outputs += [side for path in outputs for side in _sources_paths(path)]
     inputs = {config_path: "配置文件"}
     if style_path is not None:
         inputs[style_path] = "版式文件"
@@ -119,29 +121,35 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     bank = load_phrasebank(with_config_phrases(phrase_dirs, config))
     pending: list[tuple[Path, bytes]] = []  # written only once every draft has been made
     for path, reporters in jobs:
-        draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters)
+        draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters,
+                        alternatives=alternatives)
         if not draft.char_count():
             pack = packs[config.type]
             raise InputError("模板没有写出任何内容（草稿 0 字）：模板是空的、只有注释，或没有输出 @p、@h1 等行；"
                              "未写入任何文件", path=pack.dir / pack.template)
         data = serialize(draft, fmt, style)
         if path is None:
-            result.stdout_text = data.decode("utf-8") + (f"\n{provenance(draft, bank)}" if sources else "")
+            result.stdout_text = data.decode("utf-8") + (
+                f"\n{sources_markdown(sources_data(draft, bank))}" if sources else "")
         else:
             pending.append((path, data))
-            if sources:
-                pending.append((_sources_path(path), provenance(draft, bank).encode("utf-8")))
+            if sources:  # both forms from one set of data, so they cannot disagree
+                where = sources_data(draft, bank)
+                md_path, json_path = _sources_paths(path)
+                pending += [(md_path, sources_markdown(where).encode("utf-8")), (json_path, sources_json(where))]
         result.drafts.append(draft)
         result.summary_lines.append(summary_line(draft, path))
+        result.summary_lines.extend(f"提示：pins 中锁定的“{slot}”没有用上：{why}"
+                                    for slot, why in draft.meta.get("pins_unused", {}).items())
         result.errors += _check(draft, config, result.summary_lines)
     # All or nothing: each file is written in full beside its target before any is moved into place.
     result.outputs.extend(write_all(pending, force=force))
     return result
 
 
-def _sources_path(path: Path) -> Path:
-    """Where ``--sources`` writes the provenance of the draft at ``path``: OUT.sources.md."""
-    return path.with_name(path.name + ".sources.md")
+def _sources_paths(path: Path) -> tuple[Path, Path]:
+    """Where ``--sources`` writes the provenance of the draft at ``path``: OUT.sources.md and OUT.sources.json."""
+    return path.with_name(path.name + ".sources.md"), path.with_name(path.name + ".sources.json")
 
 
 def summary_line(draft: Draft, path: Path | None) -> str:
@@ -151,8 +159,8 @@ def summary_line(draft: Draft, path: Path | None) -> str:
     line = (f"{where}：{chars} 字，约 {minutes} 分钟，待补 {len(draft.placeholders())} 处，"
             f"用到短语 {draft.meta.get('phrases_used', 0)} 条")
     target = draft.meta.get("target")
-    lo, hi = draft.meta.get("reachable", (0, 0))
     if target and not draft.meta.get("length_ok", True):
+        lo, hi = draft.meta.get("reachable", (0, 0))  # worked out only here: it renders the extremes
         line += f"；目标 {target} 字，本模板在当前主题数下可写 {lo}–{hi} 字"
     return line
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from generator.errors import InputError
@@ -33,7 +32,7 @@ def read_draft(path) -> list[str]:
         raise InputError(f"不支持的文件类型“{p.suffix or '无扩展名'}”，请给出 .docx、.md 或 .txt 文件", path=p)
     data = read_bytes(p, "draft")
     if suffix == ".docx":
-        lines = _docx_lines(p)
+        lines = _docx_lines(p, data)
     else:
         text = _decode(data, p.name)
         lines = md_lines(text) if suffix == ".md" else text_lines(text)
@@ -76,39 +75,10 @@ def md_lines(text: str) -> list[str]:
     return text_lines("\n".join(out))
 
 
-#: A .docx is a zip of a few XML parts: far below these, whatever the speech's length.
-DOCX_UNPACKED_MAX = 200 * 1024 * 1024
-DOCX_RATIO_MAX = 200  # unpacked / packed: a zip bomb packs a thousand times or more
+def _docx_lines(p: Path, data: bytes) -> list[str]:
+    from generator.loader import read_docx  # the hardened opening shared with corpus reading
 
-
-def _vet_docx(p: Path) -> None:
-    """Refuse a zip bomb before python-docx unpacks it: total unpacked size and compression ratio."""
-    try:
-        with zipfile.ZipFile(p) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError("这不是有效的 Word 文件（.docx 应为 zip 压缩包）", path=p) from None
-    unpacked = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if unpacked > DOCX_UNPACKED_MAX or (unpacked > 10 * 1024 * 1024 and unpacked / packed > DOCX_RATIO_MAX):
-        raise InputError("这不是有效的 Word 文件（解压后过大，可能是“压缩炸弹”），不会打开", path=p)
-
-
-def _docx_lines(p: Path) -> list[str]:
-    import docx
-    from lxml import etree
-
-    _vet_docx(p)
-    try:
-        document = docx.Document(str(p))
-        paragraphs = [par.text for par in document.paragraphs]
-    except (etree.LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError):
-        # python-docx raises these for a broken package, malformed XML or a refused entity (DOCTYPE)
-        raise InputError("这不是有效的 Word 文件（文件损坏或不是 .docx 格式）", path=p) from None
-    except Exception as exc:  # any other failure inside python-docx is a broken file too
-        if "docx" not in type(exc).__module__:
-            raise
-        raise InputError("这不是有效的 Word 文件（文件损坏或不是 .docx 格式）", path=p) from None
     # Body paragraphs only: headers and footers hold page numbers, not the speech. A manual line
     # break inside a paragraph (a long title set on two lines) does not start a new paragraph.
+    paragraphs = read_docx(p, "draft", lambda document: [par.text for par in document.paragraphs], data)
     return text_lines("\n".join(re.sub(r"\s*\n\s*", "", text) for text in paragraphs))

@@ -117,47 +117,75 @@ def corpus_show(file: Path, as_json: bool) -> None:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="输出文件夹。")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="并行进程数。")
 @click.option("--force", is_flag=True, help="允许覆盖输出文件夹中由挖掘生成的文件。")
-def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool) -> None:
-    """用 jieba 从语料中挖掘短语库条目（带出处）。"""
+@click.option("--update", is_flag=True,
+              help="增量更新已有的短语库：只挖掘新增和改动的文件，删去语料中已没有的文件，结果与全部重新挖掘相同。")
+def mine(corpus_paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool, update: bool) -> None:
+    """用 jieba 从语料（.txt、.docx 讲话稿的文件夹）挖掘短语库条目和单元（带出处），并报告每类挖到多少、哪些文件没有挖到内容及原因。"""
     from generator.corpus.reader import corpus_files
     from generator.mining.miner import mine as run_mine
 
     found: list[str] = []  # folders the corpus reader leaves out (an earlier mine's phrasebank inside it)
     corpus_files(corpus_paths, notes=found)
     report = run_mine(list(corpus_paths), out_dir, jobs=jobs, progress=_ProgressBar() if sys.stderr.isatty() else None,
-                      force=force)
-    for path, message in report.skipped:
-        click.echo(f"跳过：{path}：{message}", err=True)
+                      force=force, update=update)
     _notes([*found, *report.notes])
-    click.echo(report.summary())
+    click.echo(report.summary())  # with every file that gave nothing, and why
 
 
 @cli.command()
-@click.option("--category", "-c", help="按类别筛选，如 point、parallel、formula。")
+@click.option("--category", "-c", help="按类别筛选，如 point、parallel、formula（加 --units 时为单元种类，如 measure）。")
 @click.option("--theme", "-t", help="按主题筛选，如 政治建设。")
 @click.option("--search", "-s", help="按文字检索。")
 @click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
               help="额外的短语库文件夹（可多次给出）。")
+@click.option("--units", "list_units", is_flag=True, help="列出挖掘出的单元（小标题、措施、目的、判断），而不是条目。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-def phrases(category, theme, search, phrase_dirs, as_json) -> None:
-    """浏览短语库：类别、主题、出处。"""
+def phrases(category, theme, search, phrase_dirs, list_units, as_json) -> None:
+    """浏览短语库：类别、主题，来自哪个短语库（内置或自己的文件夹）及其语料出处（文件:行号）。"""
     from generator.bank.entries import load_phrasebank
     from generator.bank.themes import load_themes
+    from generator.bank.units import UNIT_KINDS
+    from generator.writers.sources import item_origin, lines_zh
 
     bank = load_phrasebank(_phrases(phrase_dirs))
-    entries = bank.query(category=category, theme=theme, search=search)
-    if theme and not entries and theme not in load_themes():
+    if list_units:
+        if category is not None and category not in UNIT_KINDS:
+            raise InputError(f"未知的单元种类“{category}”，可用：{'、'.join(UNIT_KINDS)}", key="--category")
+        items = sorted((u for u in bank.units if (category is None or u.kind == category)
+                        and (theme is None or theme in u.themes) and (search is None or search in u.text)),
+                       key=lambda u: u.id)
+    else:
+        items = bank.query(category=category, theme=theme, search=search)
+    if theme and not items and theme not in load_themes():
         raise InputError(f"没有“{theme}”这个主题；可用的主题：{'、'.join(load_themes())}", key="--theme")
+
+    def origin(item) -> dict:
+        o = item_origin(item.id, item)
+        return {k: o[k] for k in ("namespace", "builtin", "folder", "provenance")}
+
     if as_json:
-        _print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        rows = []
+        for item in items:
+            data = item.to_dict() if not list_units else {
+                "id": item.id, "kind": item.kind, "text": item.text, "body": list(item.body),
+                "matter": list(item.matter), "themes": list(item.themes), "meeting_types": list(item.meeting_types),
+                **({"era": dict(item.era)} if item.era else {}), "local": list(item.local),
+                "sources": list(item.sources), "count": item.count}
+            rows.append({**data, **origin(item)})
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     lines = []
-    for e in entries:
-        themes = "、".join(e.themes) or "—"
-        src = "；".join(e.sources[:3]) + ("…" if len(e.sources) > 3 else "")
-        lines.append(f"{e.id}  [{e.category}] {e.text}\n    主题：{themes}  出处：{src or '手写'}")
+    for item in items:
+        o = origin(item)
+        if o["builtin"]:
+            bank_zh = "内置挖掘" if o["namespace"] == "mined" else "内置手写"
+        else:
+            bank_zh = f"用户短语库“{o['namespace']}”（{o['folder']}）"
+        kind = item.kind if list_units else item.category
+        lines.append(f"{item.id}  [{kind}] {item.text}\n    主题：{'、'.join(item.themes) or '—'}  "
+                     f"来源：{bank_zh}  出处：{lines_zh(o['provenance']) or '手写'}")
     _print("\n".join(lines))
-    click.echo(f"共 {len(entries)} 条", err=True)
+    click.echo(f"共 {len(items)} {'个单元' if list_units else '条'}", err=True)
 
 
 # ---------------------------------------------------------------- drafting
@@ -313,6 +341,25 @@ def templates_check(pack_dir) -> None:
     _print("\n".join([*(f"提示：{w}" for w in warnings), *problems, *([] if problems else ["模板包检查通过。"])]))
     if problems:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- workbench
+@cli.command()
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="端口（0 表示任选一个空闲端口）；只在本机 127.0.0.1 上监听。")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="额外的模板包文件夹（可多次给出）。")
+@click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="可供选用的短语库文件夹（可多次给出）。")
+@click.option("--style", "style_files", multiple=True, help="可供选用的版式 YAML 文件或内置版式名（可多次给出）。")
+def serve(port, no_browser, template_dirs, phrase_dirs, style_files) -> None:
+    """在浏览器中起草：本机工作台（表单、草稿、检查结果、每句出处、下载 Word）。"""
+    from generator.web import serve as run_workbench
+
+    run_workbench(port=port, open_browser=not no_browser, template_dirs=_templates(template_dirs),
+                  phrase_dirs=_phrases(phrase_dirs), style_files=style_files,
+                  echo=lambda line: click.echo(line, err=True))
 
 
 class _ProgressBar:

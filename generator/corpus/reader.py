@@ -246,13 +246,68 @@ def parse_text(text: str, name: str = "<text>") -> Speech:
     return Speech(name, title, tuple(paragraphs))
 
 
-def read_speech(path) -> Speech:
-    """Read one corpus file. Raises InputError when it is missing, empty, binary or undecodable."""
+class UnsupportedFile(InputError):
+    """A file of a kind the reader does not read (an old .doc, a PDF, a picture …): said before reading it."""
+
+
+class EmptySpeech(InputError):
+    """A file that reads, but holds no speech text once cleaned."""
+
+
+_SAVE_AS = "请在 Word 或 WPS 中“另存为” .docx（或 .txt）后再用"
+#: What an archive of speeches also holds, by extension, and what to do about it.
+UNSUPPORTED = {
+    **dict.fromkeys((".doc", ".dot"), f"这是旧版 Word 文件（.doc），不能直接读取；{_SAVE_AS}"),
+    **dict.fromkeys((".wps", ".wpt"), f"这是 WPS 文字文件（.wps），不能直接读取；{_SAVE_AS}"),
+    **dict.fromkeys((".docm", ".dotx", ".dotm"), f"这是 Word 模板或带宏的文档，不能直接读取；{_SAVE_AS}"),
+    **dict.fromkeys((".rtf", ".odt", ".wpd"), f"这种文档格式不能直接读取；{_SAVE_AS}"),
+    ".pdf": "PDF 文件不能直接读取；请把文字复制出来存为 .txt，或用 Word、WPS 转为 .docx 后再用",
+    ".ofd": "OFD 版式文件不能直接读取；请把文字复制出来存为 .txt 后再用",
+    **dict.fromkeys((".xls", ".xlsx", ".et", ".csv", ".ppt", ".pptx", ".dps"), "这是表格或演示文稿，不是讲话稿"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"),
+                    "这是图片，不是讲话稿（扫描件请先识别成文字）"),
+    **dict.fromkeys((".zip", ".rar", ".7z", ".gz", ".tar", ".tgz", ".bz2", ".xz"), "这是压缩包；请先解压，再用其中的讲话稿"),
+    **dict.fromkeys((".mp3", ".wav", ".m4a", ".wma", ".mp4", ".avi", ".mov", ".wmv", ".mkv", ".flv"),
+                    "这是音频或视频文件，不是讲话稿"),
+    **dict.fromkeys((".exe", ".dll", ".lnk", ".db", ".ini", ".tmp", ".bak"), "这是程序或系统文件，不是讲话稿"),
+}
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def vet_kind(path) -> None:
+    """Refuse, before reading, a file that is not a speech the reader reads (UnsupportedFile)."""
     p = Path(path)
-    speech = parse_text(decode_bytes(read_bytes(p, "corpus"), str(p)), p.name)
+    if p.name.startswith("~$"):
+        raise UnsupportedFile("这是 Word 或 WPS 打开文档时留下的临时文件（~$ 开头），不是讲话稿", path=p)
+    reason = UNSUPPORTED.get(p.suffix.lower())
+    if reason:
+        raise UnsupportedFile(reason, path=p)
+
+
+def speech_from_bytes(data: bytes, path) -> Speech:
+    """The Speech of a corpus file's bytes: a .docx through python-docx (see generator.corpus.docx),
+    anything else decoded as text. Raises InputError (EmptySpeech when nothing is left once cleaned)."""
+    p = Path(path)
+    if p.suffix.lower() == ".docx":
+        from generator.corpus.docx import docx_lines
+        from generator.loader import read_docx
+
+        text = "\n".join(read_docx(p, "corpus", docx_lines, data))
+    elif data.startswith(_ZIP_MAGIC):
+        raise InputError("这是 zip 压缩包，不是文本文件（若是改了扩展名的 Word 文件，请把扩展名改回 .docx）", path=p)
+    else:
+        text = decode_bytes(data, str(p))
+    speech = parse_text(text, p.name)
     if not speech.title and not speech.paragraphs:
-        raise InputError("文件中没有可用的讲话正文（清洗后为空）", path=p)
+        raise EmptySpeech("文件中没有可用的讲话正文（清洗后为空）", path=p)
     return speech
+
+
+def read_speech(path) -> Speech:
+    """Read one corpus file (.txt in any encoding the reader knows, or .docx). Raises InputError when it
+    is missing, empty, of an unsupported kind, binary, undecodable or a broken Word file."""
+    vet_kind(path)
+    return speech_from_bytes(read_bytes(path, "corpus"), path)
 
 
 def text_paragraphs(text: str) -> list[str]:

@@ -436,13 +436,19 @@ class Chooser:
         out: list[list[tuple[str, str]]] = []
         while len(out) < n and len(measures) >= 2:
             a = measures.pop(0)
-            b = next((m for m in measures if m[0].sources[:1] != a[0].sources[:1]), None)
+            said = _shingles(a[1])
+            # another corpus sentence, and not the same words (a user's folder mined from speeches the
+            # built-in one holds too has the very unit under another id)
+            b = next((m for m in measures if m[0].sources[:1] != a[0].sources[:1]
+                      and said.isdisjoint(_shingles(m[1]))), None)
             if b is None:
                 break
             measures.remove(b)
+            said |= _shingles(b[1])
             lead = "要" if not out else self.rng.choice(_COMPOSED_LEADS)
             parts = [("template", lead), (f"phrase:{a[0].id}", a[1]), ("template", "，"), (f"phrase:{b[0].id}", b[1])]
-            p = next((q for q in purposes if q[0].sources[:1] not in (a[0].sources[:1], b[0].sources[:1])), None)
+            p = next((q for q in purposes if q[0].sources[:1] not in (a[0].sources[:1], b[0].sources[:1])
+                      and said.isdisjoint(_shingles(q[1]))), None)
             if p is not None:
                 purposes.remove(p)
                 parts += [("template", "，"), (f"phrase:{p[0].id}", p[1])]
@@ -454,7 +460,7 @@ class Chooser:
             out.append(parts)
         return out
 
-    def _vary_opener(self, text: str) -> str | None:
+    def _vary_opener(self, text: str, commit: bool = True) -> str | None:
         """``text``, unless its opener is a tic the draft has used TIC_MAX times already (then None); a
         sentence opening 注重… after the first says 要… instead (注重健全… → 要健全…), as a drafter edits it."""
         m = _TIC_OPENER.match(text)
@@ -467,10 +473,11 @@ class Chooser:
             return "要" + text[len(word):]
         if used >= TIC_MAX:
             return None
-        self._openers[key] = used + 1
+        if commit:
+            self._openers[key] = used + 1
         return text
 
-    def _fresh_matter(self, head_text: str) -> bool:
+    def _fresh_matter(self, head_text: str, commit: bool = True) -> bool:
         """True when ``head_text`` names a matter no head of this draft has named yet (and then it is
         remembered); a head with no matter of its own (强化基础保障) is refused: its body could not be
         held to anything."""
@@ -481,8 +488,9 @@ class Chooser:
             return False  # a head the phrasebank cannot argue: its body would be empty or off the matter
         if hm.own & self._head_words or set(hm.groups) & self._head_groups:
             return False
-        self._head_words |= hm.own
-        self._head_groups |= set(hm.groups)
+        if commit:
+            self._head_words |= hm.own
+            self._head_groups |= set(hm.groups)
         return True
 
     def _echoes(self, rare: dict[str, float]) -> bool:
@@ -535,47 +543,91 @@ class Chooser:
             return sorted(out, key=lambda pick: _norm(pick[1]).lstrip("要").startswith(opening))
         return self._pick_from(groups, n, values, vkey, head)
 
+    # --- slots: what the workbench shows and locks (换一句, 锁定)
+    def candidates(self, category: str, *, theme: str | None = None, slots: dict | None = None,
+                   only: str | None = None, need: tuple[str, ...] = (), avoid: str | None = None,
+                   match: str | None = None, near: str | None = None) -> list[Entry]:
+        """Every entry ``pick`` could take for these arguments, in a fixed order (no draw): the on-matter
+        ones for a body under a head with a matter, else the theme's tiers in turn."""
+        if near and self.pools.matters.head(near):
+            pool = list(self.pools.on_matter(category, near, only, tuple(need), avoid, match))
+            return self.pools.matter_rank(pool, near, theme)
+        flat = [e for g in self.pools.groups(category, theme, False, only, tuple(need), avoid, match) for e in g]
+        return self.pools.rank(flat, near, theme) if near else flat
+
+    def take(self, entry: Entry, slots: dict | None = None) -> str | None:
+        """``entry``'s text here, taken into the draft (a pinned sentence); None when it may not come now."""
+        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
+        text = self._acceptable(entry, values, tuple(sorted(values.items())), False, commit=True)
+        return text
+
+    def alternatives(self, pool: list[Entry], slots: dict | None, exclude: set[str], n: int) -> list[tuple[str, str]]:
+        """Up to ``n`` (id, text) of ``pool`` that could stand here instead, nothing taken."""
+        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
+        vkey = tuple(sorted(values.items()))
+        out: list[tuple[str, str]] = []
+        for e in pool:
+            if len(out) >= n:
+                break
+            if e.id in exclude:
+                continue
+            text = self._acceptable(e, values, vkey, False, commit=False)
+            if text is not None:
+                out.append((e.id, text))
+        return out
+
     def _pick_from(self, groups, n, values, vkey, head) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for pool in groups:
             for e in pool:
                 if len(out) >= n:
                     return out
-                fkey = (e.id, head, vkey)
-                if fkey not in self.pools.fills:
-                    text = _fill(e, values, head)
-                    # a head is read after its 一要…: "要抓好X" must not come back word for word in its body
-                    self.pools.fills[fkey] = None if text is None else (
-                        text, [_norm(s) for s in clauses(text)] or [_norm(text)],
-                        _shingles(("要" if head else "") + text), _rare(text, self.pools.idf))
-                filled = self.pools.fills[fkey]
-                if filled is None:
-                    continue
-                text, keys, shingles, rare = filled
-                if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
-                    continue
-                if not head and self._echoes(rare):
-                    continue
-                if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
-                    opening = _norm(text)[:HEAD_PREFIX]
-                    if opening in self._used_openings:
-                        continue
-                    if e.category == "point" and not self._fresh_matter(text):
-                        continue  # 二要…追责问责 / 三要严肃追责问责: one matter, two heads
-                    self._used_openings.add(opening)
-                if not head and self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
-                    continue  # names a sibling head's matter: that sub-point says it (twin heads)
-                if not head:
-                    text = self._vary_opener(text)
-                    if text is None:
-                        continue  # the draft has used this opener enough (防止… 衡量…): a tic
-                self._used_sentences.update(keys)
-                self._used_shingles |= shingles
-                if not head:  # a body sentence should take up its head's words, not be barred by them
-                    self._remember(rare)
-                self.used_ids.append(e.id)
-                out.append((e.id, text))
+                text = self._acceptable(e, values, vkey, head, commit=True)
+                if text is not None:
+                    out.append((e.id, text))
         return out
+
+    def _acceptable(self, e: Entry, values, vkey, head, commit: bool) -> str | None:
+        """The text ``e`` would have here, or None when it may not come now (a slot it cannot fill, a
+        sentence or run the draft has, a sibling's matter, a tic used enough …). ``commit`` takes it: the
+        draft remembers its sentences, wording and opener; without, nothing changes (alternatives, pins)."""
+        fkey = (e.id, head, vkey)
+        if fkey not in self.pools.fills:
+            text = _fill(e, values, head)
+            # a head is read after its 一要…: "要抓好X" must not come back word for word in its body
+            self.pools.fills[fkey] = None if text is None else (
+                text, [_norm(s) for s in clauses(text)] or [_norm(text)],
+                _shingles(("要" if head else "") + text), _rare(text, self.pools.idf))
+        filled = self.pools.fills[fkey]
+        if filled is None:
+            return None
+        text, keys, shingles, rare = filled
+        if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
+            return None
+        if not head and self._echoes(rare):
+            return None
+        if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
+            opening = _norm(text)[:HEAD_PREFIX]
+            if opening in self._used_openings:
+                return None
+            if e.category == "point" and not self._fresh_matter(text, commit):
+                return None  # 二要…追责问责 / 三要严肃追责问责: one matter, two heads
+            if commit:
+                self._used_openings.add(opening)
+        if not head and self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
+            return None  # names a sibling head's matter: that sub-point says it (twin heads)
+        if not head:
+            varied = self._vary_opener(text, commit)
+            if varied is None:
+                return None  # the draft has used this opener enough (防止… 衡量…): a tic
+            text = varied
+        if commit:
+            self._used_sentences.update(keys)
+            self._used_shingles |= shingles
+            if not head:  # a body sentence should take up its head's words, not be barred by them
+                self._remember(rare)
+            self.used_ids.append(e.id)
+        return text
 
 
 def _user(e: Entry) -> bool:

@@ -20,7 +20,8 @@ from generator.drafting.chooser import Pools, pools_for
 from generator.drafting.plan import LADDER, THIN, Plan
 from generator.drafting.sandbox import render_bounded
 from generator.drafting.template_errors import explain
-from generator.drafting.template_api import MARK_RE, TemplateApi, plain, template_context, unseal
+from generator.drafting.template_api import (MARK_RE, SLOT_SEP, TemplateApi, plain, template_context, unseal,
+                                             unused_pins)
 
 EACH_FRAME = 250  # characters of opening and closing around one reporter's 点评 (render --each)
 _LINE_RE = re.compile(r"^@(title|byline|salutation|h1|h2|h3|h4|p)(?:\s(.*))?$")
@@ -84,24 +85,25 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
         if field.startswith("!"):
             field, emphasis = field[1:], True
         # a mark the API did not make (written by a template or hidden in a text) is template text
-        spans.append(Span(m.group(2), unseal(field) or default_source, emphasis))
+        source, _, slot = (unseal(field) or default_source).partition(SLOT_SEP)
+        spans.append(Span(m.group(2), source, emphasis, slot))
         pos = m.end()
     if pos < len(body):
         spans.append(Span(body[pos:], default_source))
     merged: list[Span] = []
     for s in spans:
         # no control character reaches a writer (Word's XML refuses them), whoever wrote it
-        s = Span(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", s.text), s.source, s.emphasis)
-        if merged and merged[-1].source == s.source and merged[-1].emphasis == s.emphasis:
-            merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis)
+        s = Span(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", s.text), s.source, s.emphasis, s.slot)
+        if merged and (merged[-1].source, merged[-1].emphasis, merged[-1].slot) == (s.source, s.emphasis, s.slot):
+            merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis, s.slot)
         elif s.text:
             merged.append(s)
     return tuple(merged)
 
 
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
-                 template: str, reporters=None) -> Draft:
-    api = TemplateApi(config, pools, plan, seed)
+                 template: str, reporters=None, alternatives: bool = False) -> Draft:
+    api = TemplateApi(config, pools, plan, seed, alternatives=alternatives)
     ctx = template_context(config, api, pack.keys, only_reporters=reporters)
     ctx["each"] = reporters is not None
     try:
@@ -122,13 +124,20 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
     meta = {"type": pack.id, "type_name": pack.name, "seed": seed, "year": config.year,
             "speaker": config.speaker, "date": config.date,  # the .docx's author and creation date
             "plan_level": plan.level, "thin": plan.thin, "phrases_used": api.used,
-            "notes": list(api.notes)}
+            "notes": list(api.notes), "pins_unused": unused_pins(api)}
+    if alternatives:
+        meta["slots"] = api.slots
     return Draft(title=title, byline=byline, blocks=blocks, meta=meta)
 
 
 def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase_dirs=(),
-            bank: Phrasebank | None = None, reporters: list[int] | None = None) -> Draft:
-    """Render ``config`` with its pack into a Draft as close to the length target as the pack allows."""
+            bank: Phrasebank | None = None, reporters: list[int] | None = None,
+            alternatives: bool = False) -> Draft:
+    """Render ``config`` with its pack into a Draft as close to the length target as the pack allows.
+
+    The config's ``pins`` lock sentences by slot (each phrase span carries its ``slot``); pins the draft
+    could not use are in ``meta["pins_unused"]`` (slot → why). ``alternatives``: also list, per slot,
+    the other sentences that fit there (``meta["slots"]``, the workbench's 换一句)."""
     packs = find_packs(template_dirs)
     pack = packs[resolve_type(config.type, template_dirs)]
     missing = [k for k in pack.requires if not getattr(config, k, None)]
@@ -159,7 +168,8 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     def at(level: int, thin: float = 0.0) -> Draft:
         if (level, thin) not in cache:
             plan = replace(LADDER[level], thin=thin)
-            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters)
+            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters,
+                                              alternatives)
         return cache[level, thin]
 
     # Length grows with the level (more sub-points, more sentences): bisect for the first level that

@@ -14,7 +14,7 @@ import re
 
 from generator.drafting.config import Config
 from generator.drafting.schema import KEYS, Key
-from generator.bank.entries import category_id
+from generator.bank.entries import CATEGORY_ZH, category_id
 from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools
@@ -52,9 +52,16 @@ def unseal(field: str) -> str | None:
     return source if sep and hmac.compare_digest(tag, seal(source)) else None
 
 
-def mark(text: str, source: str, emphasis: bool = False) -> str:
-    """Wrap ``text`` with its provenance; ``emphasis`` flags a sub-point's lead sentence."""
+#: Between a mark's source and its slot (``phrase:ID`` + SLOT_SEP + ``requirement@加强流动党员管理#2``).
+SLOT_SEP = "\x16"  # not \x1c–\x1e: str.splitlines breaks lines there
+
+
+def mark(text: str, source: str, emphasis: bool = False, slot: str = "") -> str:
+    """Wrap ``text`` with its provenance; ``emphasis`` flags a sub-point's lead sentence; ``slot`` names the
+    place in the draft a phrase fills (the workbench's 换一句 and 锁定)."""
     text = _CONTROL.sub("", text)  # data never carries marks or control characters into a draft
+    if slot:
+        source = f"{source}{SLOT_SEP}{_CONTROL.sub('', slot).replace(SLOT_SEP, '')}"
     return f"\x01{'!' if emphasis else ''}{source}\x1f{seal(source)}\x02{text}\x03" if text else ""
 
 
@@ -85,8 +92,16 @@ def _pattern(key: str, value) -> str | None:
 class TemplateApi:
     """What a template may call. Everything returns plain marked strings or lists of them."""
 
-    def __init__(self, config: Config, pools: Pools, plan: Plan, seed: int):
+    def __init__(self, config: Config, pools: Pools, plan: Plan, seed: int, alternatives: bool = False):
         self._config = config
+        #: 锁定: slot → entry id or the user's own sentence (config ``pins``); what became of each pin
+        self._pins: dict[str, str] = dict(getattr(config, "pins", None) or {})
+        self.pins_used: set[str] = set()
+        self.pin_problems: dict[str, str] = {}
+        #: 换一句: per slot its category, choice and the alternatives that fit (only when asked)
+        self._collect = alternatives
+        self.slots: dict[str, dict] = {}
+        self._slot_next: dict[str, int] = {}
         # the place is part of the draw: two counties with one seed do not hand in one speech
         self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}:{config.place}"))
         self.plan = plan
@@ -130,36 +145,105 @@ class TemplateApi:
         if near and category == "requirement":
             answered, used = self._answer(plain(near), int(n), slots)
             n = int(n) - used
+        base = self._slot_base(category, theme, near, slots)
+        start = self._slot_next.get(base, 0)
+        self._slot_next[base] = start + max(0, int(n))
+        args = dict(theme=theme, slots=slots, only=only, need=need, avoid=avoid, match=match,
+                    near=plain(near) if near else None)
         try:
-            picks = self._chooser.pick(category, int(n), theme=theme, slots=slots, only=only, need=need,
-                                       avoid=avoid, match=match, near=plain(near) if near else None)
+            pinned = self._pinned(category, base, start, int(n), args) if self._pins else {}
+            picks = self._chooser.pick(category, int(n) - len(pinned), **args)
         except PatternTimeout as exc:  # the composer adds the template file and line
             key = "avoid" if exc.pattern == avoid else "match"
             raise InputError(f"正则表达式“{exc.pattern}”运行超过 {PATTERN_BUDGET:g} 秒仍未结束（写法会无限回溯，"
                              "如 (a+)+$），请改简单些", key=key) from None
-        self._note(category, theme, int(n), bool(picks or answered))
-        if near and category == "requirement" and not only and picks and int(n) >= 2:
+        # each whole sentence has its slot: base#k, k counting this base's sentences in the draft; a pinned
+        # one keeps its own k, the drawn ones take the others in turn
+        rest = iter(picks)
+        slotted: list[tuple[str, str | None, str]] = []
+        for j in range(max(0, int(n))):
+            label = f"{base}#{start + j + 1}"
+            if j in pinned:
+                slotted.append((label, *pinned[j]))
+            elif (nxt := next(rest, None)) is not None:
+                slotted.append((label, *nxt))
+        if self._collect:
+            self._record_slots(category, slotted, args)
+        self._note(category, theme, int(n), bool(slotted or answered))
+        if near and category == "requirement" and not only and slotted and int(n) >= 2:
             # up to half the body composed from mined units on the head's matter, after the first whole
             # sentence; whole sentences fill the rest (and stand in where units run out)
             made = self._chooser.composed(plain(near), min(int(n) // 2, SUBPOINT_MAX - 1), slots)
             if made:
-                whole = [self._phrase_mark(entry_id, text) for entry_id, text in picks]
+                whole = [self._phrase_mark(entry_id, text, label) for label, entry_id, text in slotted]
                 keep = max(1, min(len(whole), int(n) - len(made), SUBPOINT_MAX - len(made)))
                 built = ["".join(mark(t, src) for src, t in parts) for parts in made]
                 return answered + whole[:1] + built + whole[1:keep]
         who = slots.get("reporter")
         if who:  # to his face: 志强同志 twice, then 你 (a name in every sentence reads like a form)
-            picks = [(eid, self._second_person(str(who), text)) for eid, text in picks]
-        return answered + [self._phrase_mark(entry_id, text) for entry_id, text in picks]
+            slotted = [(label, eid, self._second_person(str(who), text) if eid else text)
+                       for label, eid, text in slotted]
+        return answered + [self._phrase_mark(entry_id, text, label) for label, entry_id, text in slotted]
 
-    def _phrase_mark(self, entry_id: str, text: str) -> str:
-        """A picked phrase, marked; 上级党委 in it is the config's ``superior`` (市委), or 〔待补：上级党委〕."""
+    def _phrase_mark(self, entry_id: str | None, text: str, slot: str = "") -> str:
+        """A picked phrase, marked; 上级党委 in it is the config's ``superior`` (市委), or 〔待补：上级党委〕.
+        No ``entry_id``: the user's own sentence locked at ``slot`` (config ``pins``)."""
+        if entry_id is None:
+            return mark(text, f"config:pins.{slot}", slot=slot)
         if SUPERIOR not in text:
-            return mark(text, f"phrase:{entry_id}")
+            return mark(text, f"phrase:{entry_id}", slot=slot)
         superior = getattr(self._config, "superior", None)
         parts = text.split(SUPERIOR)
         glue = mark(superior, "config:superior") if superior else self.todo(SUPERIOR)
-        return glue.join(mark(p, f"phrase:{entry_id}") for p in parts)
+        return glue.join(mark(p, f"phrase:{entry_id}", slot=slot) for p in parts)
+
+    # --- slots: 换一句 and 锁定
+    def _slot_base(self, category: str, theme: str | None, near: str | None, slots: dict) -> str:
+        """Where a phrase call writes, as a pin names it: its category, then the sub-point head it serves
+        (or its theme), then the reporter it speaks to — 要求@加强流动党员管理, 评价@@何志强."""
+        anchor = strip_enumerator(plain(near)) if near else (theme or "")
+        who = slots.get("reporter")
+        return f"{CATEGORY_ZH.get(category, category)}@{anchor}" + (f"@{plain(str(who))}" if who else "")
+
+    def _pinned(self, category: str, base: str, start: int, n: int, args: dict) -> dict[int, tuple[str | None, str]]:
+        """The sentences the config locks in this call's slots, taken first: position → (entry id or
+        None for the user's own text, text). A pinned entry that may not stand here any more is left
+        out and said (``pin_problems``)."""
+        out: dict[int, tuple[str | None, str]] = {}
+        pool = None
+        for j in range(max(0, n)):
+            label = f"{base}#{start + j + 1}"
+            value = self._pins.get(label)
+            if value is None:
+                continue
+            entry = self._chooser.pools.bank.get(value)
+            if entry is None:  # the user's own sentence, used as written
+                out[j] = (None, _CONTROL.sub("", value).strip())
+                self.pins_used.add(label)
+                continue
+            if pool is None:
+                pool = {e.id for e in self._chooser.candidates(category, **args)}
+            text = self._chooser.take(entry, args["slots"]) if entry.id in pool else None
+            if text is None:
+                self.pin_problems[label] = (f"锁定的“{entry.id}”在这里已不合适（不在此处可选的句子中，"
+                                            "或与稿中别处重复）")
+                continue
+            out[j] = (entry.id, text)
+            self.pins_used.add(label)
+        return out
+
+    def _record_slots(self, category: str, slotted, args: dict) -> None:
+        """For the workbench: each slot's category, choice and up to ALTERNATIVES other fitting sentences."""
+        if not slotted:
+            return
+        chosen = {eid for _label, eid, _text in slotted if eid}
+        pool = self._chooser.candidates(category, **args)
+        alts = self._chooser.alternatives(pool, args["slots"], chosen, ALTERNATIVES)
+        for label, eid, text in slotted:
+            self.slots[label] = {"category": category, "chosen": eid, "text": plain(text),
+                                 "alternatives": [{"id": a, "text": t} for a, t in alts]}
+
+
 
     def carrier_for(self, head: str) -> str:
         """For a sub-point: a sentence on the config's local carrier (本地工作载体) whose matter it shares —
@@ -425,6 +509,8 @@ _CARRIER_SAYS = (("要把", "作为重要抓手，持续抓深抓实，形成可
 SUPERIOR = "上级党委"
 #: Sentences under one sub-point at most, whole and composed together (a 一要 paragraph of 150–400 characters).
 SUBPOINT_MAX = 6
+#: Alternatives the workbench offers for one slot (换一句).
+ALTERNATIVES = 6
 #: What a 点评's requirement to one person must not say: words addressed to every organisation or to the
 #: whole jurisdiction, or 所在单位 (a place's 党委书记 has no 单位).
 _NOT_PERSONAL = r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"
@@ -503,3 +589,14 @@ def template_context(config: Config, api: TemplateApi, extra_keys: tuple[Key, ..
 
 def plain(text: str) -> str:
     return MARK_RE.sub(lambda m: m.group(2), text)
+
+
+def unused_pins(api: TemplateApi) -> dict[str, str]:
+    """Pins of the config a render did not use, with why (the workbench and ``render`` say so); not a
+    method, so that templates (which see ``s``) cannot call it."""
+    out = {}
+    for label in api._pins:
+        if label in api.pins_used:
+            continue
+        out[label] = api.pin_problems.get(label, "稿中已没有这个位置（相应的要点、小标题或述职人已改动）")
+    return out
