@@ -8,6 +8,7 @@ import re
 
 from generator.bank.entries import Entry, Phrasebank
 from generator.bank.themes import load_themes
+from generator.bank.words import words
 from generator.bank.fingerprint import COPY_REPORTED
 from generator.bank.matter import HeadMatter, TermIndex, restates
 from generator.zh import REPEATED_PHRASE, bigrams, clauses, foreign_to, norm_chars, strip_enumerator
@@ -357,7 +358,9 @@ class Chooser:
         # the problem's topic is its first clause (流动党员管理还有薄弱环节，外出务工党员参加组织生活难以保证
         # is about 流动党员, not 组织生活): heads naming it come first
         topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0])
-        fitting = [e for e in self.pools._base("point") if self._names(pm, e.text)]
+        contrary = words().contrary_to(problem)  # 后继乏人 is not answered by 严把入口关
+        fitting = [e for e in self.pools._base("point") if self._names(pm, e.text)
+                   and not (contrary and contrary.search(e.text))]
         self.rng.shuffle(fitting)
         fitting.sort(key=lambda e: (-len(self._names(topic, e.text)), theme not in e.themes,
                                     -len(self._names(pm, e.text))))
@@ -387,8 +390,10 @@ class Chooser:
         first = re.split(r"[，,；;]", strip_enumerator(head))[0]
         pool = self.pools._base("requirement")
         carried = {pool[i].id: got for i, got in self.pools.carriers(pm, pool).items()}
+        contrary = words().contrary_to(problem)  # measures the other way round (严把入口 for 后继乏人)
         base = [e for e in self.pools._base("requirement") if e.id in carried
-                and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))]
+                and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))
+                and not (contrary and contrary.search(e.text))]
         base.sort(key=lambda e: e.id)
         self.rng.shuffle(base)
         # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or

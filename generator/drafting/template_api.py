@@ -167,18 +167,25 @@ class TemplateApi:
                 slotted.append((label, *pinned[j]))
             elif (nxt := next(rest, None)) is not None:
                 slotted.append((label, *nxt))
-        if self._collect:
-            self._record_slots(category, slotted, args)
         self._note(category, theme, int(n), bool(slotted or answered))
         if near and category == "requirement" and not only and slotted and int(n) >= 2:
             # up to half the body composed from mined units on the head's matter, after the first whole
             # sentence; whole sentences fill the rest (and stand in where units run out)
             made = self._chooser.composed(plain(near), min(int(n) // 2, SUBPOINT_MAX - 1), slots)
             if made:
+                keep = max(1, min(len(slotted), int(n) - len(made), SUBPOINT_MAX - len(made)))
+                for label, _eid, _text in slotted[keep:]:  # drawn, then left out for the composed ones
+                    if label in self.pins_used:
+                        self.pins_used.discard(label)
+                        self.pin_problems[label] = "这一段的句子已经够了，锁定的这句没有排进去（可减少本段其他锁定，或加大篇幅）"
+                slotted = slotted[:keep]
+                if self._collect:
+                    self._record_slots(category, slotted, args)
                 whole = [self._phrase_mark(entry_id, text, label) for label, entry_id, text in slotted]
-                keep = max(1, min(len(whole), int(n) - len(made), SUBPOINT_MAX - len(made)))
                 built = ["".join(mark(t, src) for src, t in parts) for parts in made]
-                return answered + whole[:1] + built + whole[1:keep]
+                return answered + whole[:1] + built + whole[1:]
+        if self._collect:
+            self._record_slots(category, slotted, args)
         who = slots.get("reporter")
         if who:  # to his face: 志强同志 twice, then 你 (a name in every sentence reads like a form)
             slotted = [(label, eid, self._second_person(str(who), text) if eid else text)
@@ -239,9 +246,9 @@ class TemplateApi:
         chosen = {eid for _label, eid, _text in slotted if eid}
         pool = self._chooser.candidates(category, **args)
         alts = self._chooser.alternatives(pool, args["slots"], chosen, ALTERNATIVES)
-        for label, eid, text in slotted:
-            self.slots[label] = {"category": category, "chosen": eid, "text": plain(text),
-                                 "alternatives": [{"id": a, "text": t} for a, t in alts]}
+        for label, eid, text in slotted:  # the texts as the draft would say them (市委 for 上级党委)
+            self.slots[label] = {"category": category, "chosen": eid, "text": plain(self._phrase_mark(eid, text, label)),
+                                 "alternatives": [{"id": a, "text": plain(self._phrase_mark(a, t))} for a, t in alts]}
 
 
 
@@ -283,6 +290,12 @@ class TemplateApi:
             return
         if note not in self.notes:
             self.notes.append(note)
+
+    def opens_with(self, text: str, name: str) -> bool:
+        """True when ``text`` (marks ignored) opens with ``name`` or its tail of two characters or more:
+        联合党支部覆盖… opens with 茶叶专业合作社联合党支部, so no 在……， goes before it."""
+        t, n = plain(str(text)), plain(str(name))
+        return any(t.startswith(n[-k:]) for k in range(2, len(n) + 1))
 
     def lead(self, text: str) -> str:
         """End a lead-in sentence with a colon so that a list can follow it."""

@@ -304,7 +304,10 @@ def test_swap_a_sentence_lock_another_and_both_stay_with_another_seed(browser, l
     assert _slot(drv, second) == {"text": kept, "locked": True}
     assert _by_id(drv, "pins-used").text == "2"
     _passes_the_checker(drv)
-    # the .docx is what render writes for the downloaded YAML (pins and seed in it)
+    # the .docx is what render writes for the downloaded YAML (pins and seed in it); an earlier test's files of
+    # the same name go first, as the browser would write over them
+    for old_file in downloads.iterdir():
+        old_file.unlink()
     before_files = set(downloads.iterdir())
     _by_id(drv, "btn-yaml").click()
     saved = _wait_file(downloads, ".yaml", before_files)
