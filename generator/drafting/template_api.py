@@ -292,10 +292,11 @@ class TemplateApi:
             self.notes.append(note)
 
     def opens_with(self, text: str, name: str) -> bool:
-        """True when ``text`` (marks ignored) opens with ``name`` or its tail of two characters or more:
-        联合党支部覆盖… opens with 茶叶专业合作社联合党支部, so no 在……， goes before it."""
+        """True when ``text`` (marks ignored) opens with ``name`` or a tail of it long enough to name it
+        (four characters or more): 联合党支部覆盖… opens with 茶叶专业合作社联合党支部, so no 在……， goes
+        before it; 社区网格员… does not name 锦江社区 (a reader's finding: the place was lost)."""
         t, n = plain(str(text)), plain(str(name))
-        return any(t.startswith(n[-k:]) for k in range(2, len(n) + 1))
+        return bool(n) and any(t.startswith(n[-k:]) for k in range(min(OPENS_WITH_MIN, len(n)), len(n) + 1))
 
     def lead(self, text: str) -> str:
         """End a lead-in sentence with a colon so that a list can follow it."""
@@ -524,6 +525,8 @@ SUPERIOR = "上级党委"
 SUBPOINT_MAX = 6
 #: Alternatives the workbench offers for one slot (换一句).
 ALTERNATIVES = 6
+#: The shortest tail of a place's name that still names it (s.opens_with).
+OPENS_WITH_MIN = 4
 #: What a 点评's requirement to one person must not say: words addressed to every organisation or to the
 #: whole jurisdiction, or 所在单位 (a place's 党委书记 has no 单位).
 _NOT_PERSONAL = r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"

@@ -116,3 +116,16 @@ def test_render_says_which_pins_were_not_used(tmp_path):
     path.write_text(text + "\npins:\n  评价@没有这位同志#1: evaluation.0001\n", encoding="utf-8")
     result = render_command(path, str(tmp_path / "out.md"))
     assert any("pins 中锁定的“评价@没有这位同志#1”没有用上" in line for line in result.summary_lines)
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("联合党支部覆盖6家合作社", "茶叶专业合作社联合党支部", True),  # a tail that names it: no 在……，
+    ("云雾村党支部领办合作社", "云雾村", True),  # the whole name
+    ("社区网格员每天巡查", "锦江社区", False),  # 社区 alone does not name 锦江社区
+    ("站点骑手86名", "美团城东站点", False),
+    ("村里有党员41名", "石门村", False),
+])
+def test_a_description_names_its_place_only_by_enough_of_the_name(text, name, expected):
+    from generator.drafting.template_api import TemplateApi
+
+    assert TemplateApi.opens_with(None, text, name) is expected  # type: ignore[arg-type]
