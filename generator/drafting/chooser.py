@@ -548,6 +548,18 @@ class Chooser:
             return sorted(out, key=lambda pick: _norm(pick[1]).lstrip("要").startswith(opening))
         return self._pick_from(groups, n, values, vkey, head)
 
+    def heads_on(self, point: str, n: int, avoid: str | None = None) -> list[tuple[str, str]] | None:
+        """Up to ``n`` sub-point heads on the matter of a point the user wrote in their own words (高质量完成
+        村（社区）“两委”换届): only heads that carry it, the most on-matter first; fewer when the phrasebank
+        has fewer, never a theme's heads on other matters. None when the point names no matter."""
+        if not self.pools.matters.head(point):
+            return None
+        pool = list(self.pools.on_matter("point", point, None, (), avoid, None))
+        self.rng.shuffle(pool)
+        pool = self.pools.matter_rank(pool, point, None)
+        values = dict(self.words)
+        return self._pick_from([pool], n, values, tuple(sorted(values.items())), True)
+
     # --- slots: what the workbench shows and locks (换一句, 锁定)
     def candidates(self, category: str, *, theme: str | None = None, slots: dict | None = None,
                    only: str | None = None, need: tuple[str, ...] = (), avoid: str | None = None,

@@ -23,7 +23,8 @@ API = {
                 '{{ s.join(s.phrases("requirement", plan.body, theme, near=head), "") }}'),
     "heads": ("某主题的 n 条“一要……”小标题，序号随 kind（yao 一要、shi 一是、h2 （一）……）；每条讲一件事，两条不讲同一件事，"
               "短语库撑不起正文的小标题不用；problems= 传 s.problems_for(i) 的结果，就为每个问题选一条对题的小标题，"
-              "其正文以“针对……的问题，……”开头；avoid= 为小标题不可匹配的正则",
+              "其正文以“针对……的问题，……”开头；avoid= 为小标题不可匹配的正则；point= 传本部分的配置要点："
+              "用户用自己的话写的要点（不是主题名），只取讲这件事的小标题，没有时写一条〔待补〕小标题",
               "{% for head in s.heads(theme, plan.subpoints, problems=s.problems_for(loop.index0)) %}"),
     "keypoints": ("提纲用的短要点（不带序号）；problems=、avoid= 同 heads",
                   "{% for k in s.keypoints(theme, 3, s.problems_for(loop.index0)) %}@h3 {{ loop.index }}.{{ k }}{% endfor %}"),

@@ -303,24 +303,30 @@ class TemplateApi:
         return re.sub(r"[。，；：！]?(\x03?)$", r"：\1", text, count=1) if text else ""
 
     def heads(self, theme: str | None, n: int, kind: str = "yao", start: int = 1, problems=(),
-              avoid: str | None = None) -> list[str]:
+              avoid: str | None = None, point: str | None = None) -> list[str]:
         """``n`` sub-point heads for ``theme`` with fresh enumerators (一要…) from ``start``, as emphasis.
 
         ``problems`` (indexes into cfg.problems, see ``problems_for``) are answered here: for each, a head
         on its matter (from any theme), whose body then opens 针对…的问题，… with measures on it; ``avoid``
-        a pattern no head may match (a 座谈 closes without 追责问责)."""
-        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid))
+        a pattern no head may match (a 座谈 closes without 追责问责). ``point``: the config point the section
+        is about; when the user wrote it in their own words (not a theme name), the heads are on its matter
+        only — fewer when the phrasebank has fewer, a 〔待补〕 head when it has none."""
+        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid), point)
         self._siblings = [text for _eid, text in picks]
-        return [mark(enumerator(i, kind), "template:enumerator", True) + mark(text, f"phrase:{eid}", True)
+        return [mark(enumerator(i, kind), "template:enumerator", True)
+                + (mark(text, f"phrase:{eid}", True) if eid else mark(text, "placeholder", True))
                 for i, (eid, text) in enumerate(picks, int(start))]
 
-    def keypoints(self, theme: str | None, n: int, problems=(), avoid: str | None = None) -> list[str]:
-        """Short outline key points (sub-point heads without enumerators); ``problems``, ``avoid`` as in ``heads``."""
-        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid))
+    def keypoints(self, theme: str | None, n: int, problems=(), avoid: str | None = None,
+                  point: str | None = None) -> list[str]:
+        """Short outline key points (sub-point heads without enumerators); ``problems``, ``avoid``, ``point``
+        as in ``heads``."""
+        picks = self._answering_picks(theme, self._thin_heads(n), problems, _pattern("avoid", avoid), point)
         self._siblings = [text for _eid, text in picks]
-        return [mark(text, f"phrase:{eid}") for eid, text in picks]
+        return [mark(text, f"phrase:{eid}") if eid else mark(text, "placeholder") for eid, text in picks]
 
-    def _answering_picks(self, theme: str | None, n: int, problems, avoid: str | None = None) -> list[tuple[str, str]]:
+    def _answering_picks(self, theme: str | None, n: int, problems, avoid: str | None = None,
+                         point: str | None = None) -> list[tuple[str, str]]:
         answering: list[tuple[str, str]] = []
         owed: list[int] = []
         for k in problems or ():
@@ -333,7 +339,16 @@ class TemplateApi:
                 self._answer_for[got[0][1]] = k
             else:
                 owed.append(k)
-        rest = self._chooser.pick("point", n - len(answering), theme=theme, slots={}, head=True, avoid=avoid)
+        own = plain(str(point)) if point is not None else ""
+        on_point = None
+        if own and own not in self.themes_known():  # the user's own words: heads on its matter only
+            on_point = self._chooser.heads_on(own, n - len(answering), avoid)
+        if on_point is not None:
+            rest = on_point
+            if not rest and not answering:  # nothing in the phrasebank on it: the drafter writes the head
+                rest = [("", _TODO_HEAD.format(own))]
+        else:
+            rest = self._chooser.pick("point", n - len(answering), theme=theme, slots={}, head=True, avoid=avoid)
         picks = rest[:1] + answering + rest[1:]  # the section's own lead head first, then the answers
         if owed and picks:  # no head on that matter: the first head takes the problem up
             self._answer_for.setdefault(picks[0][1], owed[0])
@@ -525,6 +540,8 @@ SUPERIOR = "上级党委"
 SUBPOINT_MAX = 6
 #: Alternatives the workbench offers for one slot (换一句).
 ALTERNATIVES = 6
+#: The head of a section on the user's own point when the phrasebank has nothing on its matter.
+_TODO_HEAD = "〔待补：围绕“{}”的具体要求〕"
 #: The shortest tail of a place's name that still names it (s.opens_with).
 OPENS_WITH_MIN = 4
 #: What a 点评's requirement to one person must not say: words addressed to every organisation or to the
@@ -550,6 +567,8 @@ def _problem_core(problem: str, matters) -> str:
         core = parts[max(range(len(parts)), key=lambda i: (len(matters.problem(parts[i]).own), i))]
     core = re.sub(r"^(?:对于|对)(?=.{6})", "", core)  # 对软弱涣散村整顿…抓得不够紧 after 解决: no 对
     # …“两张皮”的问题仍然存在 → …“两张皮”: the 的问题 comes after it (针对…的问题), not twice
+    # …填表报数多的问题有反弹 → …填表报数多: the 的问题 comes after it, and a short verdict after it goes
+    core = re.sub(r"(?<=.{4})的?问题(?:有所|有|又有)?(?:反弹|回潮|抬头|反复|时有发生)$", "", core)
     return re.sub(r"(?<=.{4})的?(?:问题|现象|情况)(?:仍然|依然|还|比较|较为)?(?:存在|突出|较多|明显)?$", "", core)
 
 

@@ -93,7 +93,8 @@ def assert_sound(config, draft):
 def test_shuzhi_structure_and_facts_verbatim():
     ach = ["新建“两新”党组织36个", "整顿软弱涣散村党组织9个"]
     config, d = draft_of(make(achievements=ach, problems=["新兴领域覆盖还有盲区"], points=["政治建设", "组织建设", "责任落实"],
-                              reporters=[{"name": "周建国"}, {"name": "李红梅"}], length=4000, seed=3))
+                              reporters=[{"name": "周建国"}, {"name": "李红梅"}], length=4000, seed=3,
+                              superior="市委"))  # every fact given: no 〔待补〕 (上级党委 is the superior)
     assert_sound(config, d)
     assert d.title == "在云溪区2025年度党组织书记抓基层党建工作述职评议会议上的讲话"
     assert d.blocks[0].kind == "salutation" and d.blocks[0].text == "同志们："

@@ -129,3 +129,32 @@ def test_a_description_names_its_place_only_by_enough_of_the_name(text, name, ex
     from generator.drafting.template_api import TemplateApi
 
     assert TemplateApi.opens_with(None, text, name) is expected  # type: ignore[arg-type]
+
+
+def test_a_point_in_the_users_own_words_gets_heads_on_its_matter_only():
+    from generator.bank.entries import load_phrasebank
+    from generator.bank.matter import matters_for
+    from generator.zh import strip_enumerator
+
+    config = _config("shuzhi_speech")
+    point = "高质量完成村（社区）“两委”换届"
+    own = _with(config, points=["政治建设", point, "责任落实"], problems=[])
+    draft = compose(own)
+    matters = matters_for(load_phrasebank())
+    hm = matters.head(point)
+    blocks = list(draft.blocks)
+    start = next(i for i, b in enumerate(blocks) if b.kind == "heading" and point in b.text)
+    end = next(i for i in range(start + 1, len(blocks)) if blocks[i].kind == "heading" and blocks[i].level == 1)
+    heads = [s.text for b in blocks[start:end] for s in b.spans if s.emphasis and s.source.startswith("phrase:")
+             and b.kind == "paragraph"]
+    assert heads, [b.text for b in blocks[start:end]]
+    for head in heads:
+        assert matters.carried(hm, strip_enumerator(head)), head
+
+
+def test_a_point_the_phrasebank_knows_nothing_of_gets_a_head_the_drafter_writes():
+    config = _config("zuotan_outline")
+    point = "推动无人机植保合作社规范运营"
+    draft = compose(_with(config, points=["组织建设", point], problems=[]))
+    text = "\n".join(draft.paragraphs)
+    assert f"〔待补：围绕“{point}”的具体要求〕" in text or "无人机" in text
