@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import stat
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from generator.mining.generalise import Context, generalise, is_junk
 from generator.mining.miner import MANIFEST, mine
 from generator.bank.entries import entry_files, load_entry_file, load_phrasebank
 from generator.resources import phrasebank_dir
+from tests.fault_helpers import fill_disk_at
 
 COMMITTED = phrasebank_dir() / "mined"
 
@@ -169,16 +169,7 @@ def test_out_of_space_mid_mine_leaves_the_old_set_intact(seeds_dir, tmp_path, mo
     out = tmp_path / "pb"
     mine([one_seed(seeds_dir, tmp_path)], out)
     before = snapshot(out)
-    calls = {"n": 0}
-    real_fsync = os.fsync
-
-    def fsync(fd):
-        calls["n"] += stat.S_ISREG(os.fstat(fd).st_mode)  # the 4th file written runs out of space
-        if calls["n"] == 4:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    fill_disk_at(monkeypatch, 4)  # the disk fills up while the new set is written
     with pytest.raises(InputError, match="磁盘空间不足"):
         mine([seeds_dir], out, force=True)
     monkeypatch.undo()

@@ -14,6 +14,7 @@ from generator.bank.entries import entry_files, load_entry_file, load_phrasebank
 from generator.errors import InputError
 from generator.mining import store
 from generator.mining.miner import MANIFEST, PENDING, corpus_keys, mine, mine_file
+from tests.fault_helpers import fill_disk_at
 
 SEEDS = ("000", "001", "002", "003", "004")
 
@@ -287,24 +288,12 @@ def test_the_record_is_documented_and_versioned(seeds_dir, tmp_path):
 
 
 def test_a_failed_update_leaves_the_phrasebank_as_it_was(archive, seeds_dir, tmp_path, monkeypatch):
-    import errno
-    import os
-    import stat
 
     pb = tmp_path / "pb"
     mine([archive], pb)
     before = snapshot(pb)
     shutil.copy(seed(seeds_dir, "003"), archive / "新.txt")
-    calls = {"n": 0}
-    real_fsync = os.fsync
-
-    def fsync(fd):
-        calls["n"] += stat.S_ISREG(os.fstat(fd).st_mode)
-        if calls["n"] == 5:  # the disk fills up while the new set is written
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    fill_disk_at(monkeypatch, 5)  # the disk fills up while the new set is written
     with pytest.raises(InputError, match="磁盘空间不足"):
         mine([archive], pb, update=True)
     monkeypatch.undo()

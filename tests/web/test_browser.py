@@ -161,21 +161,12 @@ def test_fill_the_form_generate_and_see_a_sentences_source(browser, live, type_i
 
 
 def test_download_the_docx_and_it_is_what_render_writes(browser, live, downloads, tmp_path):
-    from generator import render
 
     drv = browser
     drv.get(live.url + "/new?type=shuzhi_speech")
     _type_into(_by_id(drv, "f-place"), "云溪区")
     _type_into(_by_id(drv, "f-seed"), "3")
-    before = set(downloads.iterdir())
-    _by_id(drv, "btn-yaml").click()
-    saved = _wait_file(downloads, ".yaml", before)
-    before = set(downloads.iterdir())
-    _by_id(drv, "btn-docx").click()
-    docx = _wait_file(downloads, ".docx", before)
-    out = tmp_path / "render.docx"
-    render(saved, out)
-    assert docx.read_bytes() == out.read_bytes()
+    saved = _downloads_equal_render(drv, downloads, tmp_path)
     assert "云溪区" in saved.read_text(encoding="utf-8")
 
 
@@ -222,6 +213,22 @@ for (const t of document.querySelectorAll('template[id^="slot-"]')) {
   }
 }
 return null;"""
+def _downloads_equal_render(drv, downloads: Path, tmp_path: Path) -> Path:
+    """Download the YAML and the .docx; the .docx must be what ``render`` writes for that YAML. The YAML's path."""
+    from generator import render
+
+    before = set(downloads.iterdir())
+    _by_id(drv, "btn-yaml").click()
+    saved = _wait_file(downloads, ".yaml", before)
+    before = set(downloads.iterdir())
+    _by_id(drv, "btn-docx").click()
+    docx = _wait_file(downloads, ".docx", before)
+    out = tmp_path / "render.docx"
+    render(saved, out)
+    assert docx.read_bytes() == out.read_bytes()
+    return saved
+
+
 _SWAPPABLE = """
 const out = [];
 for (const t of document.querySelectorAll('template[id^="slot-"]')) {
@@ -259,7 +266,6 @@ def _passes_the_checker(drv) -> None:
 
 
 def test_swap_a_sentence_lock_another_and_both_stay_with_another_seed(browser, live, downloads, tmp_path):
-    from generator import render
     from tests.conftest import EXAMPLES
 
     drv = browser
@@ -313,13 +319,5 @@ def test_swap_a_sentence_lock_another_and_both_stay_with_another_seed(browser, l
     # the same name go first, as the browser would write over them
     for old_file in downloads.iterdir():
         old_file.unlink()
-    before_files = set(downloads.iterdir())
-    _by_id(drv, "btn-yaml").click()
-    saved = _wait_file(downloads, ".yaml", before_files)
-    before_files = set(downloads.iterdir())
-    _by_id(drv, "btn-docx").click()
-    docx = _wait_file(downloads, ".docx", before_files)
-    out = tmp_path / "render.docx"
-    render(saved, out)
-    assert docx.read_bytes() == out.read_bytes()
+    saved = _downloads_equal_render(drv, downloads, tmp_path)
     assert "pins:" in saved.read_text(encoding="utf-8")
