@@ -402,7 +402,11 @@ class Chooser:
         rarity = self.pools.rarity
         topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0]).terms
         weight = {e.id: sum((2 if t in topic else 1) * rarity(t) for t in carried[e.id]) for e in base}
-        base = [e for e in base if max(rarity(t) for t in carried[e.id]) >= SPECIFIC]
+        # the most specific term is specific enough, and one weak word shared is no answer: 社区工作者流失 is not
+        # answered by 防止集体资产流失, nor 运营弱 by 熟悉企业运营 (a reader's finding) — a strong term, or two
+        strong = self.pools.matters.strong
+        base = [e for e in base if max(rarity(t) for t in carried[e.id]) >= SPECIFIC
+                and (len(carried[e.id]) >= 2 or any(strong(t) for t in carried[e.id]))]
         base.sort(key=lambda e: (not _user(e), -round(weight[e.id], 6)))
         # the few most specific, in the seed's order: seeds vary the measure, the matter stays
         best = weight[base[0].id] if base else 0.0

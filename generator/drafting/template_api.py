@@ -568,7 +568,8 @@ def _problem_core(problem: str, matters) -> str:
     core = re.sub(r"^(?:对于|对)(?=.{6})", "", core)  # 对软弱涣散村整顿…抓得不够紧 after 解决: no 对
     # …“两张皮”的问题仍然存在 → …“两张皮”: the 的问题 comes after it (针对…的问题), not twice
     # …填表报数多的问题有反弹 → …填表报数多: the 的问题 comes after it, and a short verdict after it goes
-    core = re.sub(r"(?<=.{4})的?问题(?:有所|有|又有)?(?:反弹|回潮|抬头|反复|时有发生)$", "", core)
+    core = re.sub(r"(?<=.{4})的?问题(?:仍然|依然|仍|还|有所|有|又有)?(?:反弹|回潮|抬头|反复|(?:时有|仍有|还有)?发生)$", "",
+                  core)
     return re.sub(r"(?<=.{4})的?(?:问题|现象|情况)(?:仍然|依然|还|比较|较为)?(?:存在|突出|较多|明显)?$", "", core)
 
 

@@ -122,3 +122,17 @@ def test_a_dianping_speaks_to_each_person():
     assert not re.search(r"各级党委（党组）|各级党组织要|所在单位", part)
     assert "软弱涣散" in part.split("下一步")[1]  # his 下一步 answers his own problem
     assert "一要" not in text  # no deployment-style section in a 点评
+
+
+@pytest.mark.parametrize("problem, wrong", [
+    ("社区工作者流失较多", "资产流失"),  # one weak word shared (流失) is no answer
+    ("社区养老托育服务点位多、运营弱", "企业运营"),
+])
+def test_a_problem_is_not_answered_by_a_measure_sharing_one_weak_word(problem, wrong):
+    text = ("type: dianping\nplace: 嵘江市\nlevel: 市\nyear: 2026\n"
+            "reporters:\n  - name: 韩立军\n    post: 城东区委书记\n    highlights: [推行社区服务清单]\n"
+            f"    problems: [{problem}]\n")
+    draft = compose(parse_config(text, "c.yaml"))
+    body = "\n".join(draft.paragraphs)
+    assert problem.split("，")[0][:6] in body
+    assert wrong not in body
