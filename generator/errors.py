@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+
+def translated(text: str, table) -> str | None:
+    """A library's English message in Chinese: the first ``(pattern, Chinese)`` of ``table`` whose pattern
+    ``text`` matches, with the match's groups filled in (``{0}``, ``{1}`` …; ``{0:.20}`` cuts a long one);
+    None when none matches."""
+    for pattern, zh in table:
+        m = re.search(pattern, text)
+        if m:
+            return zh.format(*m.groups())
+    return None
 
 
 class SpeechgenError(Exception):

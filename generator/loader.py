@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from generator.errors import InputError, SpeechgenError
+from generator.errors import InputError, SpeechgenError, translated
 
 _T = TypeVar("_T")
 
@@ -285,13 +285,7 @@ def yaml_error(exc: Exception, path, text: str | None = None, what: str = "YAML 
     problem = str(getattr(exc, "problem", None) or exc)
     full = problem + " " + str(getattr(exc, "context", "") or "")
     unclosed = bool(re.search(r"expected ',' or|end of stream|while scanning a quoted", full + str(exc)))
-    for pattern, zh in _YAML_ZH:
-        m = re.search(pattern, full)
-        if m:
-            problem = zh.format(*m.groups())
-            break
-    else:
-        problem = "无法解析：检查缩进、冒号、引号和括号"
+    problem = translated(full, _YAML_ZH) or "无法解析：检查缩进、冒号、引号和括号"
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None

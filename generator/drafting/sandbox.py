@@ -32,7 +32,7 @@ from jinja2 import BaseLoader, FileSystemLoader, TemplateError, TemplateNotFound
 from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.errors import InputError
+from generator.errors import InputError, translated
 from generator.loader import read_utf8
 
 SECONDS = 20.0  # one render of one template (a compose renders several to fit the length)
@@ -214,6 +214,13 @@ def _guarded_filter(name: str, func):
     return guarded
 
 
+_REASON_ZH = [
+    (r"numeral out of range: (.+)", "中文数字只能写 1 到 999，这里给的是 {0:.20}"),
+    (r"macro '([^']+)' takes not more than (\d+) argument", "宏 {0} 最多接受 {1} 个参数，这里给多了"),
+    (r"macro '([^']+)' takes no keyword argument '([^']+)'", "宏 {0} 没有名为 {1} 的参数"),
+]
+
+
 def _reason_zh(exc: BaseException) -> str:
     """A run-time failure of a template's own code, in Chinese (no Python type names)."""
     text = str(exc)
@@ -225,15 +232,9 @@ def _reason_zh(exc: BaseException) -> str:
         return "模板里除以了零"
     if isinstance(exc, OverflowError):
         return "模板里的数字过大"
-    m = re.search(r"numeral out of range: (.+)", text)
-    if m:
-        return f"中文数字只能写 1 到 999，这里给的是 {m.group(1)[:20]}"
-    m = re.search(r"macro '([^']+)' takes not more than (\d+) argument", text)
-    if m:
-        return f"宏 {m.group(1)} 最多接受 {m.group(2)} 个参数，这里给多了"
-    m = re.search(r"macro '([^']+)' takes no keyword argument '([^']+)'", text)
-    if m:
-        return f"宏 {m.group(1)} 没有名为 {m.group(2)} 的参数"
+    said = translated(text, _REASON_ZH)
+    if said:
+        return said
     if isinstance(exc, IndexError):
         return "下标超出了列表的范围"
     if isinstance(exc, KeyError):
@@ -266,11 +267,7 @@ def _bad_arguments(obj, args, kwargs) -> str | None:
     try:
         inspect.signature(obj).bind(*args, **kwargs)
     except TypeError as exc:
-        for pattern, zh in _BIND_ZH:
-            m = re.search(pattern, str(exc))
-            if m:
-                return zh.format(*m.groups())
-        return "参数的个数或名字不对"
+        return translated(str(exc), _BIND_ZH) or "参数的个数或名字不对"
     except ValueError:  # no signature to read (a builtin)
         return None
     return None

@@ -141,18 +141,24 @@ def _yaml_with(key: str, value) -> str | None:
         return None
 
 
+def _config_with(key: str, value):
+    """The config with ``key: value``; None when YAML cannot carry the value or the loader refused it — a
+    refusal must name the file."""
+    text = _yaml_with(key, value)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except InputError as err:
+        assert err.format().startswith("c.yaml")
+        return None
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=220))
 def test_property_occasion_is_one_line_without_controls_and_a_whole_sentence(value):
-    text = _yaml_with("occasion", value)
-    if text is None:
-        return
-    try:
-        config = parse(text)
-    except InputError as err:
-        assert err.format().startswith("c.yaml")
-        return
-    if config.occasion is not None:
+    config = _config_with("occasion", value)
+    if config is not None and config.occasion is not None:
         assert _one_line(config.occasion) and config.occasion[-1] in "。！？…”’」』》〉）)]】"
         assert len(config.occasion) <= 200
 
@@ -160,13 +166,8 @@ def test_property_occasion_is_one_line_without_controls_and_a_whole_sentence(val
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(max_size=45), max_size=4))
 def test_property_carriers_are_one_line_without_controls(values):
-    text = _yaml_with("carriers", values)
-    if text is None:
-        return
-    try:
-        config = parse(text)
-    except InputError as err:
-        assert err.format().startswith("c.yaml")
+    config = _config_with("carriers", values)
+    if config is None:
         return
     assert all(_one_line(c) and 2 <= len(c) <= 40 for c in config.carriers)
 
@@ -176,13 +177,8 @@ def test_property_carriers_are_one_line_without_controls(values):
                                                        st.text(max_size=40), max_size=3)))
 def test_property_visit_and_speaker_items_are_one_line(item):
     for key in ("visits", "speakers"):
-        text = _yaml_with(key, [item])
-        if text is None:
-            continue
-        try:
-            config = parse(text)
-        except InputError as err:
-            assert err.format().startswith("c.yaml")
+        config = _config_with(key, [item])
+        if config is None:
             continue
         for got in getattr(config, key):
             assert _one_line(str(got)) and all(_one_line(v) for v in got.fields().values())
