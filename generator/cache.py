@@ -207,7 +207,7 @@ def jinja_bytecode_cache(*modules):
         old = sorted((p for p in folder.glob("jinja-*") if p != sub), key=_mtime, reverse=True)
         for stale in old[MAX_ENTRIES // 4:]:
             _remove_tree(stale)
-        hit = _jinja[str(sub)] = _QuietBytecodeCache(str(sub))
+        hit = _jinja[str(sub)] = _quiet_cache_class()(str(sub))
     return hit
 
 
@@ -232,9 +232,6 @@ def _quiet_cache_class():
 
     return QuietBytecodeCache
 
-
-def _QuietBytecodeCache(directory: str):
-    return _quiet_cache_class()(directory)
 
 
 def _mtime(p: Path) -> int:

@@ -29,6 +29,11 @@ class RenderResult:
     summary_lines: list[str] = field(default_factory=list)
     stdout_text: str | None = None
     errors: int = 0
+    #: What the job read and found, for callers that show more than the summary (the workbench): the
+    #: loaded config, the phrasebank the drafts were composed with, and each draft's checker findings.
+    config: Config | None = None
+    bank: object = None
+    findings: list[list] = field(default_factory=list)
 
 
 def init_config(type_name: str, template_dirs=()) -> str:
@@ -82,7 +87,7 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     the same either way."""
     packs = find_packs(template_dirs)  # a bad --templates folder is reported as such, before the config
     config = load(config_path, template_dirs)
-    result = RenderResult()
+    result = RenderResult(config=config)
     result.summary_lines.extend(f"提示：{note}" for note in config.notes)
     to_stdout = str(out) == "-"
     if each:
@@ -118,7 +123,7 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         style = None
     from generator.bank.entries import load_phrasebank
 
-    bank = load_phrasebank(with_config_phrases(phrase_dirs, config))
+    bank = result.bank = load_phrasebank(with_config_phrases(phrase_dirs, config))
     pending: list[tuple[Path, bytes]] = []  # written only once every draft has been made
     for path, reporters in jobs:
         draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters,
@@ -141,7 +146,9 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         result.summary_lines.append(summary_line(draft, path))
         result.summary_lines.extend(f"提示：pins 中锁定的“{slot}”没有用上：{why}"
                                     for slot, why in draft.meta.get("pins_unused", {}).items())
-        result.errors += _check(draft, config, result.summary_lines)
+        findings = _check(draft, config, result.summary_lines)
+        result.findings.append(findings)
+        result.errors += sum(1 for f in findings if f.severity == "error")
     # All or nothing: each file is written in full beside its target before any is moved into place.
     result.outputs.extend(write_all(pending, force=force))
     return result
@@ -165,8 +172,8 @@ def summary_line(draft: Draft, path: Path | None) -> str:
     return line
 
 
-def _check(draft: Draft, config: Config, lines: list[str]) -> int:
-    """Run the checker on the draft, append its verdict, and return the number of errors.
+def _check(draft: Draft, config: Config, lines: list[str]) -> list:
+    """Run the checker on the draft, append its verdict, and return its findings.
 
     Open 〔待补〕 gaps count as errors (for --strict) but are listed once in the summary, not one by one.
     """
@@ -181,4 +188,4 @@ def _check(draft: Draft, config: Config, lines: list[str]) -> int:
     tail = f"（另有待补 {len(gaps)} 处）" if gaps else ""
     lines.append(f"检查：错误 {errors - len(gaps)}，警告 {sum(f.severity == 'warning' for f in shown)}{tail}")
     lines.extend(f"  {finding_line(f)}" for f in shown)
-    return errors
+    return findings

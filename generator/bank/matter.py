@@ -50,23 +50,14 @@ def lcs(a: str, b: str) -> tuple[int, int]:
     return best, end
 
 
-def restates(head_clause: str, sentence: str) -> bool:
-    """True when ``sentence`` opens by restating ``head_clause`` (the head's first clause): 一要加强流动党员
-    管理。要加强流动党员管理，…; read in the sentence's first two clauses, quotes dropped."""
-    hit = _RESTATES.get((head_clause, sentence))
-    if hit is None:
-        if len(_RESTATES) > 200_000:
-            _RESTATES.clear()
-        hit = _RESTATES[head_clause, sentence] = _restates(head_clause, sentence)
-    return hit
-
-
-_RESTATES: dict[tuple[str, str], bool] = {}
 _ANSWER_LEAD = re.compile(r"^(?:针对|要在解决|对)[^，。]{2,60}?的?问题(?:上下功夫)?[，,]")
 _CLAUSE_CUT = re.compile(r"[，,；;]")
 
 
-def _restates(head_clause: str, sentence: str) -> bool:
+@lru_cache(maxsize=200_000)  # asked again for the same pair by every render of the length ladder
+def restates(head_clause: str, sentence: str) -> bool:
+    """True when ``sentence`` opens by restating ``head_clause`` (the head's first clause): 一要加强流动党员
+    管理。要加强流动党员管理，…; read in the sentence's first two clauses, quotes dropped."""
     key = _QUOTES.sub("", head_clause)
     if len(key) < ECHO_MIN:
         return False

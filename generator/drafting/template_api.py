@@ -11,6 +11,7 @@ import hmac
 import os
 import random
 import re
+from functools import lru_cache
 
 from generator.drafting.config import Config
 from generator.drafting.schema import KEYS, Key
@@ -34,16 +35,9 @@ _KEY = os.urandom(16)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-_SEALS: dict[str, str] = {}
-
-
+@lru_cache(maxsize=100_000)  # a draft seals the same few hundred sources over and over
 def seal(source: str) -> str:
-    hit = _SEALS.get(source)
-    if hit is None:
-        if len(_SEALS) > 100_000:
-            _SEALS.clear()
-        hit = _SEALS[source] = hashlib.blake2b(source.encode("utf-8"), key=_KEY, digest_size=6).hexdigest()
-    return hit
+    return hashlib.blake2b(source.encode("utf-8"), key=_KEY, digest_size=6).hexdigest()
 
 
 def unseal(field: str) -> str | None:

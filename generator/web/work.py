@@ -85,7 +85,6 @@ def render(data: dict, settings: Settings, fmt: str = ".md", *, alternatives: bo
     """Load ``data`` as ``render`` would load its YAML file and run the render job on it (``fmt``: .md,
     .docx or .txt), in a temporary folder; the loader's and the job's problems are returned, never raised.
     ``alternatives``: the draft also lists each slot's other fitting sentences (换一句), same text."""
-    from generator import load_config
     from generator import render as render_job
 
     outcome = Outcome(yaml_text=yaml_of(data, settings))
@@ -94,10 +93,10 @@ def render(data: dict, settings: Settings, fmt: str = ".md", *, alternatives: bo
         cfg = folder / "配置.yaml"
         cfg.write_text(outcome.yaml_text, encoding="utf-8")
         try:
-            outcome.config = load_config(cfg, template_dirs=settings.template_dirs)
             out = folder / f"草稿{fmt}"
             outcome.result = render_job(cfg, out, force=True, template_dirs=list(settings.template_dirs),
                                         alternatives=alternatives)
+            outcome.config = outcome.result.config  # the job's own load of the YAML, not a second one
             outcome.data = out.read_bytes()
         except SpeechgenError as exc:
             outcome.problems = problems_of(exc, folder)
@@ -105,21 +104,13 @@ def render(data: dict, settings: Settings, fmt: str = ".md", *, alternatives: bo
 
 
 def findings_of(outcome: Outcome) -> list:
-    """The checker's findings on the draft, run as the render job runs it."""
-    from generator.checking.registry import check_lines
-
-    draft = outcome.result.drafts[0]  # type: ignore[attr-defined]
-    config = outcome.config
-    return check_lines(draft.paragraphs, year=config.year, target_length=draft.meta.get("target"),  # type: ignore[attr-defined]
-                       level=config.level or None, meeting_type=config.type)  # type: ignore[attr-defined]
+    """The checker's findings on the draft, as the render job found them."""
+    return outcome.result.findings[0]  # type: ignore[attr-defined]
 
 
 def bank_of(outcome: Outcome):
     """The phrasebank the draft was composed with (built-in folders and the config's chosen ones)."""
-    from generator.bank.entries import load_phrasebank
-    from generator.jobs import with_config_phrases
-
-    return load_phrasebank(with_config_phrases((), outcome.config))
+    return outcome.result.bank  # type: ignore[attr-defined]
 
 
 def summary_of(outcome: Outcome) -> str:
