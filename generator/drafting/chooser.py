@@ -64,6 +64,17 @@ def _shingles(text: str) -> set[str]:
     return {t[i:i + SHINGLE] for i in range(len(t) - SHINGLE + 1)}
 
 
+def topic_clause(problem: str, matters) -> str:
+    """The clause of a config problem that names its matter: the one with most matter words, the later on
+    a tie (新兴领域党组织覆盖还有盲区，快递物流…党员管理不够到位 → the second). The draft names this clause
+    (针对…的问题) and the answer is weighed by it, so the two speak of one thing (a reader's finding:
+    针对后备力量储备不足的问题，要严明换届纪律 — weighed by 换届在即, the first clause)."""
+    parts = [p for p in re.split(r"[，；;,]", str(problem).rstrip("。；;，,")) if p]
+    if len(parts) <= 1:
+        return str(problem).rstrip("。；;，,")
+    return parts[max(range(len(parts)), key=lambda i: (len(matters.problem(parts[i]).own), i))]
+
+
 _POOLS: dict[tuple, Pools] = {}
 
 
@@ -348,6 +359,9 @@ class Chooser:
         self.shun: tuple[str, ...] = ()
         self._head_words: set[str] = set()  # matter words and groups of the heads used so far
         self._head_groups: set[str] = set()
+        #: Words a sentence may not carry because the config lacks what they stand for (上级党委 without
+        #: ``superior``): another sentence is taken rather than one that leaves a 〔待补〕 in the draft.
+        self.lacking: tuple[str, ...] = ()
 
     def answering_heads(self, problem: str, n: int, theme: str | None) -> list[tuple[str, str]]:
         """Up to ``n`` sub-point heads (any theme, ``theme``'s own first) whose matter the config problem
@@ -357,7 +371,7 @@ class Chooser:
             return []
         # the problem's topic is its first clause (流动党员管理还有薄弱环节，外出务工党员参加组织生活难以保证
         # is about 流动党员, not 组织生活): heads naming it come first
-        topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0])
+        topic = self.pools.matters.problem(topic_clause(problem, self.pools.matters))
         contrary = words().contrary_to(problem)  # 后继乏人 is not answered by 严把入口关
         fitting = [e for e in self.pools._base("point") if self._names(pm, e.text)
                    and not (contrary and contrary.search(e.text))]
@@ -400,8 +414,20 @@ class Chooser:
         # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's topic twice:
         # its first clause — 村党组织书记年龄偏大，35岁以下…不足15% is about who leads)
         rarity = self.pools.rarity
-        topic = self.pools.matters.problem(re.split(r"[，；;,]", problem)[0]).terms
-        weight = {e.id: sum((2 if t in topic else 1) * rarity(t) for t in carried[e.id]) for e in base}
+        tm = self.pools.matters.problem(topic_clause(problem, self.pools.matters))
+        topic = tm.terms
+
+        def weigh(got: frozenset[str]) -> float:
+            # the problem's own words (三资、账目) say what it is about; the related terms of the groups they
+            # name (all of 村级集体经济 for 三资) only widen it: a measure that says the problem's own words
+            # wins over one that lists many of a group's terms (a reader's finding: “三资”账目公开不及时
+            # answered by 发展壮大村级集体经济, which says five terms of the group and not one of the problem)
+            own = sum((2 if t in topic else 1) * rarity(t) for t in got if t in pm.own or t in tm.own)
+            wider = sorted(((2 if t in topic else 1) * rarity(t) for t in got if t not in pm.own and t not in tm.own),
+                           reverse=True)
+            return 2 * own + sum(wider[:2])
+
+        weight = {e.id: weigh(carried[e.id]) for e in base}
         # the most specific term is specific enough, and one weak word shared is no answer: 社区工作者流失 is not
         # answered by 防止集体资产流失, nor 运营弱 by 熟悉企业运营 (a reader's finding) — a strong term, or two
         strong = self.pools.matters.strong
@@ -623,6 +649,8 @@ class Chooser:
         if filled is None:
             return None
         text, keys, shingles, rare = filled
+        if self.lacking and any(w in text for w in self.lacking):
+            return None
         if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
             return None
         if not head and self._echoes(rare):

@@ -18,7 +18,7 @@ from generator.drafting.schema import KEYS, Key
 from generator.bank.entries import CATEGORY_ZH, category_id
 from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
-from generator.drafting.chooser import Chooser, Pools
+from generator.drafting.chooser import Chooser, Pools, topic_clause
 from generator.drafting.plan import Plan
 from generator.bank.matter import head_keys
 from generator.zh import short_name, strip_enumerator, cn, count_word, enumerator
@@ -98,6 +98,8 @@ class TemplateApi:
         self._slot_next: dict[str, int] = {}
         # the place is part of the draw: two counties with one seed do not hand in one speech
         self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}:{config.place}"))
+        if not getattr(config, "superior", None):
+            self._chooser.lacking = (SUPERIOR,)
         self.plan = plan
         self._body_calls = 0
         self._head_calls = 0
@@ -554,11 +556,7 @@ def _year_month(date) -> tuple[int, int] | None:
 def _problem_core(problem: str, matters) -> str:
     """The clause of a config problem that names its matter (新兴领域党组织覆盖还有盲区，快递物流…党员管理
     不够到位 → 快递物流、网约配送等行业党员管理不够到位): the one with most matter words, the later on a tie."""
-    parts = [p for p in re.split(r"[，；;,]", str(problem).rstrip("。；;，,")) if p]
-    if len(parts) <= 1:
-        core = str(problem).rstrip("。；;，,")
-    else:
-        core = parts[max(range(len(parts)), key=lambda i: (len(matters.problem(parts[i]).own), i))]
+    core = topic_clause(problem, matters)
     core = re.sub(r"^(?:对于|对)(?=.{6})", "", core)  # 对软弱涣散村整顿…抓得不够紧 after 解决: no 对
     # …“两张皮”的问题仍然存在 → …“两张皮”: the 的问题 comes after it (针对…的问题), not twice
     # …填表报数多的问题有反弹 → …填表报数多: the 的问题 comes after it, and a short verdict after it goes
