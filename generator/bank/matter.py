@@ -148,6 +148,7 @@ class Matters:
         w = words()
         self.stop = frozenset(w.stop) | frozenset(w.broad)
         self.groups = load_groups()
+        self._rank = {g.name: i for i, g in enumerate(self.groups)}
         known = set(vocabulary)
         for g in self.groups:
             known.update(g.terms)
@@ -207,6 +208,13 @@ class Matters:
             bare = self.bare(text)
             hit = self._groups_in[text] = tuple(g for g in self.groups if any(t in bare for t in g.terms))
         return hit
+
+    def order(self, head: str) -> int:
+        """Where a head stands among its section's heads: the place in the curated file (matters.yaml,
+        written in the order a drafter argues: 两个维护 before 理论武装, 第一责任人 before 督查考核) of the
+        first matter it names; a head naming none comes after."""
+        return min((self._rank[name] for name in self.head(head).groups if name in self._rank),
+                   default=len(self._rank))
 
     def head(self, head: str) -> HeadMatter:
         """A head's matter: from the clauses that name what it is about (not ……，确保… purposes)."""

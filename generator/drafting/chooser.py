@@ -65,14 +65,21 @@ def _shingles(text: str) -> set[str]:
 
 
 def topic_clause(problem: str, matters) -> str:
-    """The clause of a config problem that names its matter: the one with most matter words, the later on
-    a tie (新兴领域党组织覆盖还有盲区，快递物流…党员管理不够到位 → the second). The draft names this clause
-    (针对…的问题) and the answer is weighed by it, so the two speak of one thing (a reader's finding:
-    针对后备力量储备不足的问题，要严明换届纪律 — weighed by 换届在即, the first clause)."""
+    """The clause of a config problem that names its matter: one that names a curated matter (全区还有97个
+    老旧小区没有物业服务, not 环境卫生、停车、维修全靠社区兜底), then one without figures (要在解决全镇21个村中
+    有8个村党组织书记年龄超过60岁的问题上下功夫 reads as a table, readers found in every reading), then the
+    one with most matter words, the later on a tie (新兴领域党组织覆盖还有盲区，快递物流…党员管理不够到位 →
+    the second). The draft names this clause (针对…的问题) and the answer is weighed by it, so the two
+    speak of one thing (针对后备力量储备不足的问题，要严明换届纪律 was weighed by 换届在即, the first)."""
     parts = [p for p in re.split(r"[，；;,]", str(problem).rstrip("。；;，,")) if p]
     if len(parts) <= 1:
         return str(problem).rstrip("。；;，,")
-    return parts[max(range(len(parts)), key=lambda i: (len(matters.problem(parts[i]).own), i))]
+
+    def key(i: int) -> tuple:
+        pm = matters.problem(parts[i])
+        return bool(pm.groups), not re.search(r"\d", parts[i]), len(pm.own), i
+
+    return parts[max(range(len(parts)), key=key)]
 
 
 _POOLS: dict[tuple, Pools] = {}

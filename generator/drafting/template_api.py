@@ -345,9 +345,15 @@ class TemplateApi:
                 rest = [("", _TODO_HEAD.format(own))]
         else:
             rest = self._chooser.pick("point", n - len(answering), theme=theme, slots={}, head=True, avoid=avoid)
-        picks = rest[:1] + answering + rest[1:]  # the section's own lead head first, then the answers
-        if owed and picks:  # no head on that matter: the first head takes the problem up
-            self._answer_for.setdefault(picks[0][1], owed[0])
+        picks = rest[:1] + answering + rest[1:]
+        # in the order a drafter argues a section (两个维护 first; 第一责任人 and 一岗双责 before 督查考核 —
+        # readers found the reverse in every reading), ties in the order chosen
+        order = self._chooser.pools.matters.order
+        picks = sorted(picks, key=lambda p: order(p[1]) if p[0] else len(self._chooser.pools.matters.groups))
+        # no head on that matter: the first head that answers nothing else takes the problem up
+        free = [text for _eid, text in picks if text not in self._answer_for]
+        if owed and free:
+            self._answer_for[free[0]] = owed[0]
         return picks
 
     def problems_for(self, index: int) -> list[int]:

@@ -136,3 +136,36 @@ def test_a_problem_is_not_answered_by_a_measure_sharing_one_weak_word(problem, w
     body = "\n".join(draft.paragraphs)
     assert problem.split("，")[0][:6] in body
     assert wrong not in body
+
+
+@pytest.mark.parametrize("problem, wanted, wrong", [
+    # 发现 and 村级 were the words shared with 加强村级后备力量储备…从优秀青年中发现培养 (a reader's finding)
+    ("村级财务代理记账中仍有白条入账，去年审计发现问题资金12万元", "村级财务|白条|财务公开|票据", "后备力量"),
+    # 时间、项目、落地 are filler of the problem sentence: 项目化推进 is no answer to 研究党建少
+    ("项目落地过程中征地拆迁矛盾多，镇党委研究基层党建的时间被大量挤占，全年只专题研究过两次",
+     "研究党建|研究基层党建|书记抓党建|主体责任", "项目化推进"),
+    ("有2名驻村第一书记长期不在岗，工作队“驻村不住村”", "考勤|召回|不在岗|驻村不住村", None),
+])
+def test_a_problem_is_answered_on_its_own_words(problem, wanted, wrong):
+    text = ("type: dianping\nplace: 漾河县\nlevel: 县\nyear: 2026\n"
+            "reporters:\n  - name: 鲁海峰\n    post: 漾河镇党委书记\n    highlights: [建立镇村干部“周一夜学”制度]\n"
+            f"    problems: [\"{problem}\"]\n")
+    for seed in (1, 2, 3):
+        draft = compose(parse_config(text, "c.yaml"), seed=seed)
+        after = "\n".join(draft.paragraphs).split("下一步")[1].split("\n")[0]
+        assert re.search(wanted, after), after
+        assert wrong is None or wrong not in after
+
+
+def test_the_answer_is_weighed_by_the_clause_the_draft_names():
+    """针对后备力量储备不足的问题 is answered on 后备力量, not on 换届 of the clause before it."""
+    problem = "今年村“两委”换届在即，一些乡镇村级后备力量储备不足，有的村找不到合适的书记人选"
+    text = ("type: dianping\nplace: 漾河县\nlevel: 县\nyear: 2026\npoints: [组织建设]\n"
+            f"problems: [\"{problem}\"]\n"
+            "reporters:\n  - name: 鲁海峰\n    post: 漾河镇党委书记\n    highlights: [建立“周一夜学”制度]\n"
+            "    problems: [流入党员底数不清]\n")
+    for seed in (1, 2, 3):
+        body = "\n".join(compose(parse_config(text, "c.yaml"), seed=seed).paragraphs)
+        m = re.search(r"针对([^，]*)的问题，([^。]*)", body)
+        assert m and "后备力量" in m.group(1), body
+        assert re.search("后备|储备|人选|物色", m.group(2)), m.group(0)
