@@ -24,6 +24,7 @@ Rules that keep it safe and out of the way:
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -104,6 +105,14 @@ class Key:
                 self.data(b"?")
         return self
 
+    def file(self, path: Path) -> Key:
+        """The name and bytes of a data file read along with the inputs (a marker when it cannot be read)."""
+        self.text(str(path))
+        try:
+            return self.data(Path(path).read_bytes())
+        except OSError:
+            return self.data(b"?")
+
     def hexdigest(self) -> str:
         return self._h.hexdigest()
 
@@ -166,6 +175,35 @@ def store(key: Key, value) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def pickled(value, *tables) -> bytes:
+    """``value`` pickled with every object of ``tables`` (sequences the reader has as well, such as a
+    phrasebank's entries) written as its place in them: smaller, quicker to read, and read back as the
+    very objects of the reader's tables (see ``unpickled``)."""
+    places = {id(obj): (t, i) for t, table in enumerate(tables) for i, obj in enumerate(table)}
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            return places.get(id(obj))
+
+    out = io.BytesIO()
+    Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def unpickled(data: bytes, *tables):
+    """What ``pickled(value, *tables)`` wrote, its table objects taken from ``tables`` (IndexError, or
+    any error of a damaged blob, when they do not fit)."""
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            t, i = pid
+            if t < 0 or i < 0:
+                raise IndexError(pid)
+            return tables[t][i]
+
+    return Unpickler(io.BytesIO(data)).load()
 
 
 def _prune(folder: Path, kind: str) -> None:

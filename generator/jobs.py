@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.drafting.chooser import save_pools
 from generator.drafting.compose import compose
 from generator.drafting.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
@@ -151,6 +152,7 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
         result.errors += sum(1 for f in findings if f.severity == "error")
     # All or nothing: each file is written in full beside its target before any is moved into place.
     result.outputs.extend(write_all(pending, force=force))
+    save_pools()  # what choosing worked out, for the next process (the user's cache)
     return result
 
 

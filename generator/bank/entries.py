@@ -187,6 +187,13 @@ def load_phrasebank(extra_dirs: Iterable = (), include_builtin: bool = True) -> 
     return hit
 
 
+def content_key(bank: Phrasebank) -> str | None:
+    """The cache key (hex) of the files and code ``bank`` was loaded from, when ``load_phrasebank`` served
+    it from or into the cache in this process; None for any other phrasebank (one parsed every time, or
+    made in code), whose derived forms are therefore never cached."""
+    return next((digest for digest, hit in _MEMO.items() if hit is bank), None)
+
+
 #: A folder with more than this in it is parsed every time rather than hashed for the cache.
 _KEY_MAX_BYTES = 512 * 1024 * 1024
 

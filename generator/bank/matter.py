@@ -167,6 +167,18 @@ class Matters:
         self._carried: dict[tuple[HeadMatter, str], frozenset[str]] = {}
         self._has_strong: dict[HeadMatter, bool] = {}
 
+    def state(self) -> dict[str, dict]:
+        """What this Matters has worked out so far (segments, heads' matters, groups named, terms carried):
+        each a function of the text alone, against this vocabulary — kept with a Pools in the user's cache."""
+        return {"segments": self._cache, "heads": self._heads, "groups_in": self._groups_in,
+                "carried": self._carried}
+
+    def restore(self, state: dict[str, dict]) -> None:
+        """Take in a ``state()`` saved for this vocabulary; what is worked out here already is kept."""
+        for name, mine in self.state().items():
+            for k, v in state[name].items():
+                mine.setdefault(k, v)
+
     def segment(self, text: str) -> tuple[str, ...]:
         """The known words of ``text`` by forward maximum matching (single characters skipped)."""
         hit = self._cache.get(text)

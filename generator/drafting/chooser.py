@@ -6,7 +6,7 @@ import math
 import random
 import re
 
-from generator.bank.entries import Entry, Phrasebank
+from generator.bank.entries import Entry, Phrasebank, content_key
 from generator.bank.themes import load_themes
 from generator.bank.words import words
 from generator.bank.fingerprint import COPY_REPORTED
@@ -83,19 +83,31 @@ def topic_clause(problem: str, matters) -> str:
 
 
 _POOLS: dict[tuple, Pools] = {}
+#: A Pools kept in the user's cache holds at most this many worked-out items (pools, heads' matters …):
+#: past it, what a render adds is worked out again by the next process instead of the entry growing on.
+SAVED_MAX = 20_000
 
 
 def pools_for(bank: Phrasebank, year: int, types: set[str], level: str | None = None) -> Pools:
     """The Pools of one phrasebank object, year, meeting types and level, shared by every compose of them
     in this process (``render --each``, the workbench): everything in a Pools is a cache of what these
-    four decide, never state of one draft."""
+    four decide, never state of one draft. A new one starts from what an earlier process saved for the
+    same phrasebank content, year, types and level (``save_pools``), when the user's cache has it."""
     key = (id(bank), year, frozenset(types), level)
     hit = _POOLS.get(key)
     if hit is None or hit.bank is not bank:
         if len(_POOLS) >= 8:
             _POOLS.clear()
         hit = _POOLS[key] = Pools(bank, year, set(types), level)
+        hit.load_saved()
     return hit
+
+
+def save_pools() -> None:
+    """Keep in the user's cache (generator/cache.py) what each Pools of this process has worked out beyond
+    what it started from, for the next process (the render job calls it once its files are written)."""
+    for pools in list(_POOLS.values()):
+        pools.save()
 
 
 class Pools:
@@ -124,6 +136,88 @@ class Pools:
         self._rarity: dict[str, float] = {}
         self._indexes: dict[int, tuple[list, TermIndex]] = {}
         self._fit_units: list | None = None
+        self._naming: dict[str, list[tuple[Entry, int, int]]] = {}  # config problem → heads naming it
+        self.level = level
+        self._saved_size = 0  # how much of the state below the user's cache has (``save``)
+
+    # --- kept between processes: the lazily worked-out pools and matters, in the user's cache
+    def _state(self) -> dict:
+        """Everything this Pools has worked out that the next process could reuse: the filtered, tiered and
+        on-matter candidate lists, kindred themes, term rarities, fit units and the matters of texts —
+        each a function of the phrasebank, year, types and level only (not the fills: they hold a
+        config's words)."""
+        return {"by_category": self._by_category, "groups": self._groups, "related": self._related,
+                "rarity": self._rarity, "fit_units": self._fit_units, "matters": self.matters.state()}
+
+    def _size(self) -> int:
+        state = self._state()
+        return (sum(len(state[k]) for k in ("by_category", "groups", "related", "rarity"))
+                + sum(map(len, state["matters"].values())) + (state["fit_units"] is not None))
+
+    def _saved_key(self):
+        """The user-cache key of this Pools' state: the phrasebank's content key, the year, types and level,
+        the curated lists a matter is read with, and the code that works it all out; None when the
+        phrasebank has no content key (``entries.content_key``): then nothing is saved or read."""
+        digest = content_key(self.bank)
+        if digest is None:
+            return None
+        import sys
+
+        import regex  # type: ignore[import-untyped]  # the avoid/match filters' engine
+        from generator import cache, loader, zh
+        from generator.bank import entries, matter, themes, units
+        from generator.bank import words as word_lists
+        from generator.resources import phrasebank_dir
+
+        key = cache.Key("pools").text(digest).text(repr((self.year, sorted(self.types), self.level)))
+        key.code(sys.modules[__name__], matter, word_lists, themes, entries, units, zh, loader).text(regex.__version__)
+        for name in ("themes.yaml", word_lists.FILENAME, matter.MATTERS_FILE):
+            key.file(phrasebank_dir() / "curated" / name)
+        return key
+
+    def _tables(self) -> tuple:
+        """The objects a saved state refers to by place (cache.pickled): the phrasebank's, the matter groups."""
+        return self.bank.entries, self.bank.units, self.matters.groups
+
+    def load_saved(self) -> None:
+        """Start from the state the user's cache keeps for this Pools' inputs; nothing when it has none, or
+        an entry that does not fit (it is then worked out as if there were no cache)."""
+        from generator import cache
+
+        key = None if cache.cache_dir() is None else self._saved_key()
+        stored = None if key is None else cache.load(key)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], bytes)
+                and stored[0] == tuple(map(len, self._tables()))):
+            return
+        try:
+            state = cache.unpickled(stored[1], *self._tables())
+            fields = ("by_category", "groups", "related", "rarity", "matters")
+            if not (isinstance(state, dict) and set(state) == {*fields, "fit_units"}
+                    and all(isinstance(state[k], dict) for k in fields)
+                    and isinstance(state["fit_units"], (list, type(None)))
+                    and set(state["matters"]) == set(self.matters.state())
+                    and all(isinstance(v, dict) for v in state["matters"].values())):
+                return
+        except Exception:  # a damaged or foreign entry is no entry
+            return
+        self._by_category, self._groups = state["by_category"], state["groups"]
+        self._related, self._rarity, self._fit_units = state["related"], state["rarity"], state["fit_units"]
+        self.matters.restore(state["matters"])
+        self._saved_size = self._size()
+
+    def save(self) -> None:
+        """Store this Pools' state in the user's cache when it has grown since it was read or stored (and
+        stays within SAVED_MAX)."""
+        from generator import cache
+
+        size = self._size()
+        if size <= self._saved_size or size > SAVED_MAX or cache.cache_dir() is None:
+            return
+        key = self._saved_key()
+        if key is None:
+            return
+        cache.store(key, (tuple(map(len, self._tables())), cache.pickled(self._state(), *self._tables())))
+        self._saved_size = size
 
     @property
     def matters(self):
@@ -149,6 +243,28 @@ class Pools:
                              key=lambda e: e.id)
             self._groups[key] = [out]
         return self._groups[key][0]
+
+    def naming(self, problem: str) -> list[tuple[Entry, int, int]]:
+        """The sub-point heads (``point`` candidates, by id) that name something of a config problem's matter,
+        each with how many terms of the problem's topic (``topic_clause``) and of its whole matter it names;
+        worked out once per problem for every render of the length ladder."""
+        hit = self._naming.get(problem)
+        if hit is None:
+            pm = self.matters.problem(problem)
+            topic = self.matters.problem(topic_clause(problem, self.matters))
+            hit = []
+            for e in self._base("point"):
+                named = self._names(pm, e.text)
+                if named:
+                    hit.append((e, len(self._names(topic, e.text)), len(named)))
+            self._naming[problem] = hit
+        return hit
+
+    def _names(self, pm: HeadMatter, head_text: str) -> frozenset[str]:
+        """What of the problem's matter a head names (its own words, or a group both share)."""
+        hm = self.matters.head(strip_enumerator(head_text))
+        strong = self.matters.strong
+        return frozenset(w for w in hm.own & pm.terms if strong(w)) | (frozenset(hm.groups) & frozenset(pm.groups))
 
     def carriers(self, hm: HeadMatter, pool: list) -> dict[int, frozenset[str]]:
         """Position in ``pool`` → the terms of ``hm`` that entry carries (``Matters.carried`` of each),
@@ -373,33 +489,22 @@ class Chooser:
     def answering_heads(self, problem: str, n: int, theme: str | None) -> list[tuple[str, str]]:
         """Up to ``n`` sub-point heads (any theme, ``theme``'s own first) whose matter the config problem
         names: the sub-point that takes the problem up (快递物流…党员管理不够到位 → 加强流动党员管理)."""
-        pm = self.pools.matters.problem(problem)
-        if not pm:
+        if not self.pools.matters.problem(problem):
             return []
-        # the problem's topic is its first clause (流动党员管理还有薄弱环节，外出务工党员参加组织生活难以保证
-        # is about 流动党员, not 组织生活): heads naming it come first
-        topic = self.pools.matters.problem(topic_clause(problem, self.pools.matters))
         contrary = words().contrary_to(problem)  # 后继乏人 is not answered by 严把入口关
-        fitting = [e for e in self.pools._base("point") if self._names(pm, e.text)
-                   and not (contrary and contrary.search(e.text))]
+        fitting = [named for named in self.pools.naming(problem) if not (contrary and contrary.search(named[0].text))]
         self.rng.shuffle(fitting)
-        fitting.sort(key=lambda e: (-len(self._names(topic, e.text)), theme not in e.themes,
-                                    -len(self._names(pm, e.text))))
+        # heads naming the problem's topic (``topic_clause``: 流动党员管理还有薄弱环节，外出务工党员参加组织生活
+        # 难以保证 is about 流动党员, not 组织生活) come first
+        fitting.sort(key=lambda named: (-named[1], theme not in named[0].themes, -named[2]))
         values = dict(self.words)
-        return self._pick_from([fitting], n, values, tuple(sorted(values.items())), True)
-
-    def _names(self, pm: HeadMatter, head_text: str) -> frozenset[str]:
-        """What of the problem's matter a head names (its own words, or a group both share)."""
-        hm = self.pools.matters.head(strip_enumerator(head_text))
-        strong = self.pools.matters.strong
-        return frozenset(w for w in hm.own & pm.terms if strong(w)) | (frozenset(hm.groups) & frozenset(pm.groups))
+        return self._pick_from([[e for e, _, _ in fitting]], n, values, tuple(sorted(values.items())), True)
 
     def answer_themes(self, problem: str) -> set[str]:
         """The themes of the heads that could answer ``problem`` (where in a speech it belongs)."""
-        pm = self.pools.matters.problem(problem)
-        if not pm:
+        if not self.pools.matters.problem(problem):
             return set()
-        return {t for e in self.pools._base("point") if self._names(pm, e.text) for t in e.themes}
+        return {t for e, _, _ in self.pools.naming(problem) for t in e.themes}
 
     def answers(self, problem: str, n: int, slots: dict | None = None, head: str = "",
                 avoid: str | None = None) -> list[tuple[str, str]]:
