@@ -526,6 +526,7 @@ class Chooser:
         # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's topic twice:
         # its first clause — 村党组织书记年龄偏大，35岁以下…不足15% is about who leads)
         rarity = self.pools.rarity
+        strong = self.pools.matters.strong
         tm = self.pools.matters.problem(topic_clause(problem, self.pools.matters))
         topic = tm.terms
 
@@ -534,15 +535,16 @@ class Chooser:
             # name (all of 村级集体经济 for 三资) only widen it: a measure that says the problem's own words
             # wins over one that lists many of a group's terms (a reader's finding: “三资”账目公开不及时
             # answered by 发展壮大村级集体经济, which says five terms of the group and not one of the problem)
-            own = sum((2 if t in topic else 1) * rarity(t) for t in got if t in pm.own or t in tm.own)
-            wider = sorted(((2 if t in topic else 1) * rarity(t) for t in got if t not in pm.own and t not in tm.own),
-                           reverse=True)
+            # …but only a word that names a matter by itself: 托管 of 土地托管 is not 社区托管 (a reader's
+            # finding: a 土地托管 outline answered with 老旧小区物业 because both say 托管)
+            mine = {t for t in got if (t in pm.own or t in tm.own) and strong(t)}
+            own = sum((2 if t in topic else 1) * rarity(t) for t in mine)
+            wider = sorted(((2 if t in topic else 1) * rarity(t) for t in got if t not in mine), reverse=True)
             return 2 * own + sum(wider[:2])
 
         weight = {e.id: weigh(carried[e.id]) for e in base}
         # the most specific term is specific enough, and one weak word shared is no answer: 社区工作者流失 is not
         # answered by 防止集体资产流失, nor 运营弱 by 熟悉企业运营 (a reader's finding) — a strong term, or two
-        strong = self.pools.matters.strong
         base = [e for e in base if max(rarity(t) for t in carried[e.id]) >= SPECIFIC
                 and (len(carried[e.id]) >= 2 or any(strong(t) for t in carried[e.id]))]
         base.sort(key=lambda e: (not _user(e), -round(weight[e.id], 6)))

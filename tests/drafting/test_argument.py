@@ -169,3 +169,19 @@ def test_the_answer_is_weighed_by_the_clause_the_draft_names():
         m = re.search(r"针对([^，]*)的问题，([^。]*)", body)
         assert m and "后备力量" in m.group(1), body
         assert re.search("后备|储备|人选|物色", m.group(2)), m.group(0)
+
+
+@pytest.mark.parametrize("problem, wrong", [
+    # an outflow county's 外出党员 are not answered with 摸清流入党员、房东登记 (the contrary table)
+    ("全县外出务工党员3000多名，有的村党支部与在外党员长期失联", "流入党员|外来党员|房东"),
+    # 托管 of 土地托管 is not 社区托管 of an old housing estate: a weak own word weighs as a weak word
+    ("土地托管合同不规范，一年一签、口头约定的较多", "物业|老旧小区"),
+])
+def test_a_problem_is_not_answered_the_wrong_way_round(problem, wrong):
+    text = ("type: dianping\nplace: 棠阜县\nlevel: 县\nyear: 2026\n"
+            "reporters:\n  - name: 鲁海峰\n    post: 漾河镇党委书记\n    highlights: [建立镇村干部“周一夜学”制度]\n"
+            f"    problems: [\"{problem}\"]\n")
+    for seed in (1, 2, 3, 4):
+        draft = compose(parse_config(text, "c.yaml"), seed=seed)
+        after = "\n".join(draft.paragraphs).split("下一步")[1].split("\n")[0]
+        assert not re.search(wrong, after), after
