@@ -9,7 +9,7 @@ A bigram across the edge of such a word stays (织覆 of 组织覆盖): it is th
 
 from __future__ import annotations
 
-import re
+import regex as re  # type: ignore[import-untyped]  # compiles CJK classes ~4× faster than the re module
 from dataclasses import dataclass
 
 from generator.bank.words import Words, words  # noqa: F401  (re-exported for the rules)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import regex as re  # type: ignore[import-untyped]  # compiles CJK classes ~4× faster than the re module
 from pathlib import Path
 
 from generator.errors import InputError

@@ -3,7 +3,7 @@ year off the draft itself."""
 
 from __future__ import annotations
 
-import re
+import regex as re  # type: ignore[import-untyped]  # compiles CJK classes ~4× faster than the re module
 
 from generator.checking.base import Doc, Finding, excerpt
 

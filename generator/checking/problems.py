@@ -16,7 +16,7 @@ so a cut-off speech raises nothing. Bigrams only, no jieba: render runs this rul
 from __future__ import annotations
 
 import math
-import re
+import regex as re  # type: ignore[import-untyped]  # compiles CJK classes ~4× faster than the re module
 
 from generator.checking.base import Doc, Finding
 from generator.checking.content import matter, strip_quotes, words

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import re
+import regex as re  # type: ignore[import-untyped]  # compiles CJK classes ~4× faster than the re module
 from functools import lru_cache
 
 from generator.bank.fingerprint import normalise
