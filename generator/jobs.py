@@ -182,8 +182,9 @@ def _check(draft: Draft, config: Config, lines: list[str]) -> list:
     from generator.checking.registry import check_lines
     from generator.checking.report import finding_line
 
+    quoted = {s.text for b in draft.blocks for s in b.spans if s.source.startswith("config:")}
     findings = check_lines(draft.paragraphs, year=config.year, target_length=draft.meta.get("target"),
-                           level=config.level or None, meeting_type=config.type)
+                           level=config.level or None, meeting_type=config.type, quoted=sorted(quoted))
     gaps = [f for f in findings if f.rule == "placeholder" and "〔待补" in f.excerpt]
     shown = [f for f in findings if f not in gaps and f.severity in ("error", "warning")]
     errors = sum(1 for f in findings if f.severity == "error")

@@ -49,7 +49,7 @@ RULES: dict[str, Callable[[Doc, dict], list[Finding]]] = {
     "off_matter": lambda doc, ctx: check_off_matter(doc),
     "twin_heads": lambda doc, ctx: check_twin_heads(doc),
     "list_count": lambda doc, ctx: check_list_count(doc),
-    "level_voice": lambda doc, ctx: check_level_voice(doc, ctx.get("level")),
+    "level_voice": lambda doc, ctx: check_level_voice(doc, ctx.get("level"), ctx.get("quoted", ())),
     "address": lambda doc, ctx: check_address(doc, ctx.get("meeting_type")),
     "unanswered_problem": lambda doc, ctx: check_unanswered_problem(doc, ctx.get("meeting_type")),
     "backbone": lambda doc, ctx: check_backbone(doc, ctx.get("meeting_type")),
@@ -69,12 +69,14 @@ def make_doc(lines: list[str], title: str | None = None) -> Doc:
 
 def check_lines(lines: list[str], *, year: int | None = None, target_length: int | None = None,
                 corpus_dirs=(), title: str | None = None, indexes: list[FingerprintIndex] | None = None,
-                rules=None, level: str | None = None, meeting_type: str | None = None) -> list[Finding]:
+                rules=None, level: str | None = None, meeting_type: str | None = None,
+                quoted=()) -> list[Finding]:
     """Findings for a draft's paragraph lines in reading order (title first), sorted by paragraph.
 
     ``title``, when given and different from ``lines[0]``, means the lines hold the body only. ``indexes``
     replaces the shipped fingerprint index (tests); ``rules`` limits the rules run (ids). ``level`` (县, 镇 …)
-    and ``meeting_type`` (a config type or 点评) are read off the title when not given.
+    and ``meeting_type`` (a config type or 点评) are read off the title when not given. ``quoted``: texts the
+    draft took verbatim from its config (the user's own words), which ``level_voice`` does not judge.
     """
     doc = make_doc(lines, title)
     if indexes is None:
@@ -84,7 +86,8 @@ def check_lines(lines: list[str], *, year: int | None = None, target_length: int
         indexes = [*indexes, corpus_index(corpus_dirs)]
     head = [title] if title is not None and doc.body_start == 0 else []
     ctx = {"year": year if year is not None else read_year(head + list(doc.lines)),
-           "target_length": target_length, "indexes": indexes, "level": level, "meeting_type": meeting_type}
+           "target_length": target_length, "indexes": indexes, "level": level, "meeting_type": meeting_type,
+           "quoted": tuple(quoted)}
     findings: list[Finding] = []
     for rule_id, run in RULES.items():
         if rules is None or rule_id in rules:

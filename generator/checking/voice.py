@@ -73,15 +73,29 @@ def check_backbone(doc: Doc, meeting_type: str | None = None) -> list[Finding]:
 _LEVEL_NAME = {"镇": "镇", "乡": "乡", "街道": "街道", "县": "县", "区": "区", "旗": "旗", "市": "市", "州": "州"}
 
 
-def check_level_voice(doc: Doc, level: str | None = None) -> list[Finding]:
+def check_level_voice(doc: Doc, level: str | None = None, quoted=()) -> list[Finding]:
+    """Words of another level in the draft. ``quoted``: texts the draft took verbatim from its config (a
+    reporter's problem, a highlight): a 市委书记 quoting a 区委书记's own 区直部门 speaks of that district,
+    not of his own level, so a match inside one of them is not reported (a reader's finding)."""
     level = level_of(doc, level)
     rx = OTHER_LEVEL.get(level or "")
     if not level or not rx:
         return []
     pattern = re.compile(rx)
+    quoted = [q for q in quoted if q and pattern.search(q)]
+
+    def theirs(line: str, m) -> bool:
+        for q in quoted:
+            at = line.find(q)
+            while at != -1:
+                if at <= m.start() and m.end() <= at + len(q):
+                    return True
+                at = line.find(q, at + 1)
+        return False
+
     out = []
     for i, line in doc.body():
-        m = pattern.search(line)
+        m = next((m for m in pattern.finditer(line) if not theirs(line, m)), None)
         if m:
             out.append(Finding("level_voice", "warning", i + 1, excerpt(line, m.start(), m.end()),
                                f"这是{_LEVEL_NAME[level]}一级的讲话，“{m.group(0)}”是别的层级的说法，"

@@ -103,6 +103,15 @@ def test_level_voice_injected(seeds_dir):
     assert [f.excerpt for f in of(run(town), "level_voice")] == ["各乡镇、县直部门要抓好落实。"]
     assert of(run(town, level="县"), "level_voice") == []  # a level given wins over the title
 
+    # the config's own words, quoted: a 市委书记 quoting a 区委书记's problem speaks of that district
+    city = ["在沣城市2025年度基层党建工作述职评议会上的点评", "同志们：",
+            "一是区直部门党组织书记抓党建的责任传导不够；二是省直部门要抓好落实。"]
+    quoted = ["区直部门党组织书记抓党建的责任传导不够"]
+    assert [f.excerpt for f in of(run(city), "level_voice")] != []
+    found = of(run(city, quoted=quoted), "level_voice")
+    assert len(found) == 1 and "省直部门" in found[0].message  # what is not quoted is still judged
+    assert of(run(city[:2] + ["一是区直部门党组织书记抓党建的责任传导不够。"], quoted=quoted), "level_voice") == []
+
 
 def test_backbone_injected(seeds_dir):
     lines = seed_lines(seeds_dir, "003")
