@@ -183,7 +183,10 @@ class TemplateApi:
         if self._collect:
             self._record_slots(category, slotted, args)
         who = slots.get("reporter")
-        if who:  # to his face: 志强同志 twice, then 你 (a name in every sentence reads like a form)
+        if who:  # to his face: 志强同志 once, then 你 (a name in every sentence reads like a form)
+            if category == "evaluation":  # 述职报告坚持问题导向 has no one's report in it: 志强同志的述职报告…
+                slotted = [(label, eid, f"{who}同志的{text}" if eid and _NO_OWNER.match(text)
+                            and f"{who}同志" not in text else text) for label, eid, text in slotted]
             slotted = [(label, eid, self._second_person(str(who), text) if eid else text)
                        for label, eid, text in slotted]
         return answered + [self._phrase_mark(entry_id, text, label) for label, entry_id, text in slotted]
@@ -269,12 +272,16 @@ class TemplateApi:
         return [mark(c, f"config:carriers[{k}]") for k, c in left]
 
     def _second_person(self, who: str, text: str) -> str:
+        """The reporter named once (志强同志), then spoken to as 你 in every sentence after: readers found
+        name and 你 mixed from one 点评 section to the next when the switch came after two mentions."""
         said = self._mentions.get(who, 0)
         name = f"{who}同志"
         if name in text:
             self._mentions[who] = said + 1
-            if said >= 2:
+            if said >= 1:
                 return text.replace(name, "你")
+            first = text.find(name) + len(name)  # 志强同志…志强同志 in one sentence: the second is 你 too
+            return text[:first] + text[first:].replace(name, "你")
         return text
 
     def _note(self, category: str, theme: str | None, n: int, found: bool) -> None:
@@ -543,6 +550,8 @@ SUBPOINT_MAX = 6
 #: Alternatives the workbench offers for one slot (换一句).
 ALTERNATIVES = 6
 #: The head of a section on the user's own point when the phrasebank has nothing on its matter.
+#: An evaluation of a report that does not say whose it is (述职报告坚持问题导向…, 述职内容比较全面…).
+_NO_OWNER = re.compile(r"^述职(?:报告|内容|材料)")
 _TODO_HEAD = "〔待补：围绕“{}”的具体要求〕"
 #: The shortest tail of a place's name that still names it (s.opens_with).
 OPENS_WITH_MIN = 4
