@@ -524,7 +524,7 @@ class Chooser:
         self.rng.shuffle(base)
         # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or
         # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's topic twice:
-        # its first clause — 村党组织书记年龄偏大，35岁以下…不足15% is about who leads)
+        # ``topic_clause``, the clause the draft names)
         rarity = self.pools.rarity
         strong = self.pools.matters.strong
         tm = self.pools.matters.problem(topic_clause(problem, self.pools.matters))

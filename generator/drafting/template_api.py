@@ -355,8 +355,8 @@ class TemplateApi:
         picks = rest[:1] + answering + rest[1:]
         # in the order a drafter argues a section (两个维护 first; 第一责任人 and 一岗双责 before 督查考核 —
         # readers found the reverse in every reading), ties in the order chosen
-        order = self._chooser.pools.matters.order
-        picks = sorted(picks, key=lambda p: order(p[1]) if p[0] else len(self._chooser.pools.matters.groups))
+        matters = self._chooser.pools.matters
+        picks = sorted(picks, key=lambda p: matters.order(p[1]) if p[0] else len(matters.groups))
         # no head on that matter: the first head that answers nothing else takes the problem up
         free = [text for _eid, text in picks if text not in self._answer_for]
         if owed and free:
@@ -549,9 +549,9 @@ SUPERIOR = "上级党委"
 SUBPOINT_MAX = 6
 #: Alternatives the workbench offers for one slot (换一句).
 ALTERNATIVES = 6
-#: The head of a section on the user's own point when the phrasebank has nothing on its matter.
 #: An evaluation of a report that does not say whose it is (述职报告坚持问题导向…, 述职内容比较全面…).
 _NO_OWNER = re.compile(r"^述职(?:报告|内容|材料)")
+#: The head of a section on the user's own point when the phrasebank has nothing on its matter.
 _TODO_HEAD = "〔待补：围绕“{}”的具体要求〕"
 #: The shortest tail of a place's name that still names it (s.opens_with).
 OPENS_WITH_MIN = 4
@@ -569,8 +569,8 @@ def _year_month(date) -> tuple[int, int] | None:
 
 
 def _problem_core(problem: str, matters) -> str:
-    """The clause of a config problem that names its matter (新兴领域党组织覆盖还有盲区，快递物流…党员管理
-    不够到位 → 快递物流、网约配送等行业党员管理不够到位): the one with most matter words, the later on a tie."""
+    """The clause of a config problem that names its matter (``topic_clause``: 新兴领域党组织覆盖还有盲区，快递物流…
+    党员管理不够到位 → 快递物流、网约配送等行业党员管理不够到位), as the draft says it after 针对 or 解决."""
     core = topic_clause(problem, matters)
     core = re.sub(r"^(?:对于|对)(?=.{6})", "", core)  # 对软弱涣散村整顿…抓得不够紧 after 解决: no 对
     # …“两张皮”的问题仍然存在 → …“两张皮”: the 的问题 comes after it (针对…的问题), not twice
