@@ -268,3 +268,33 @@ def check_unanswered_problem(doc: Doc, meeting_type: str | None = None) -> list[
             out += _judge(doc, found, answer, f"这里给{name}同志点出的问题，对{name}同志的“下一步”要求里",
                           f"请在“下一步”里就这个问题对{name}同志提出具体要求，或删去这个问题")
     return out
+
+
+# ------------------------------------------------------------------ crux_missed
+#: A sentence that takes a problem up: 针对……的问题，……。 / 要在解决……的问题上下功夫，……。 / 对……的问题，要……。
+_TAKES_UP = re.compile(r"(?:针对|要在解决|对于?)(?P<problem>[^。；;！？]{4,90}?)的问题(?:上下功夫)?[，,](?P<measure>[^。！？]+)")
+
+
+def check_crux_missed(doc: Doc) -> list[Finding]:
+    """The ``crux_missed`` rule: a sentence that takes a problem up (针对……的问题，……) with a measure that does
+    not meet the problem's crux — the kinds of shortcoming it names, in ``checker_words.yaml`` ``crux`` (记录代签
+    is met by 核查、回访, 分红没经表决 by 四议两公开、公开; not by a measure that only shares 驻村 or 合作社 with
+    the problem, which every reading of our drafts found: 精准选派驻村第一书记 for 驻村干部拍照打卡、记录代签).
+    A 〔待补〕 in place of the measure is no finding. A warning; drafting never writes such a sentence, so this
+    reports what a person wrote or pinned."""
+    from generator.bank.words import missed_cruxes, words
+
+    out: list[Finding] = []
+    for i, line in doc.body():
+        for m in _TAKES_UP.finditer(line):
+            problem, measure = m["problem"], m["measure"]
+            if "〔" in measure:
+                continue
+            found = words().cruxes(strip_quotes(problem))
+            missed = missed_cruxes(found, measure) if found else ()
+            if missed:
+                names = "、".join(c.name for c in missed)
+                out.append(Finding(
+                    "crux_missed", "warning", i + 1, quote(m.group(0)),
+                    f"针对“{quote(problem, 30)}”的措施没有接住问题的要害（{names}）：请换成对症的措施，或写〔待补〕"))
+    return out

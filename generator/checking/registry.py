@@ -24,7 +24,7 @@ from generator.checking.punctuation import check_punctuation
 from generator.checking.repetition import check_repetition
 from generator.checking.lists import check_list_count
 from generator.checking.matter import check_head_echo, check_off_matter, check_twin_heads
-from generator.checking.problems import check_unanswered_problem
+from generator.checking.problems import check_crux_missed, check_unanswered_problem
 from generator.checking.tics import check_tics
 from generator.checking.voice import check_address, check_backbone, check_level_voice
 from generator.checking.report import format_findings
@@ -52,6 +52,7 @@ RULES: dict[str, Callable[[Doc, dict], list[Finding]]] = {
     "level_voice": lambda doc, ctx: check_level_voice(doc, ctx.get("level"), ctx.get("quoted", ())),
     "address": lambda doc, ctx: check_address(doc, ctx.get("meeting_type")),
     "unanswered_problem": lambda doc, ctx: check_unanswered_problem(doc, ctx.get("meeting_type")),
+    "crux_missed": lambda doc, ctx: check_crux_missed(doc),
     "backbone": lambda doc, ctx: check_backbone(doc, ctx.get("meeting_type")),
     "tics": lambda doc, ctx: check_tics(doc),
 }

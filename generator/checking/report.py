@@ -10,7 +10,7 @@ RULE_ZH = {
     "placeholder": "占位符", "count_mismatch": "数目不符", "enumeration": "序号", "repetition": "重复",
     "outdated_term": "过时提法", "overlap": "与语料雷同", "length": "字数", "punctuation": "标点",
     "head_echo": "首句复述标题", "off_matter": "文不对题", "twin_heads": "标题同义", "list_count": "列举数目",
-    "level_voice": "层级用语", "address": "点评称谓", "unanswered_problem": "问题无回应", "backbone": "指导思想",
+    "level_voice": "层级用语", "address": "点评称谓", "unanswered_problem": "问题无回应", "crux_missed": "措施不对症", "backbone": "指导思想",
     "tics": "口头禅",
 }
 _ORDER = {s: k for k, s in enumerate(SEVERITIES)}

@@ -8,7 +8,7 @@ import re
 
 from generator.bank.entries import Entry, Phrasebank, content_key
 from generator.bank.themes import load_themes
-from generator.bank.words import words
+from generator.bank.words import missed_cruxes, words
 from generator.bank.fingerprint import COPY_REPORTED
 from generator.bank.matter import HeadMatter, TermIndex, restates
 from generator.zh import REPEATED_PHRASE, bigrams, clauses, foreign_to, norm_chars, strip_enumerator
@@ -390,7 +390,9 @@ class Pools:
         return self._groups[key][0]
 
     def _filter_base(self, category: str, only, need, avoid, match) -> list[Entry]:
-        base = self._base(category)
+        # measures of one situation (``Words.situational``) answer problems with that crux, and go nowhere else
+        only_for = words().only_for
+        base = [e for e in self._base(category) if only_for(e.id) is None]
         if only == "curated":  # hand-written only: no sentence from another place's speech
             base = [e for e in base if not _mined(e)]
         elif only:
@@ -517,9 +519,15 @@ class Chooser:
         pool = self.pools._base("requirement")
         carried = {pool[i].id: got for i, got in self.pools.carriers(pm, pool).items()}
         contrary = words().contrary_to(problem)  # measures the other way round (严把入口 for 后继乏人)
+        # a measure must meet the problem's cruxes (``Words.cruxes``: 记录代签 is met by 核查、回访, not by a measure
+        # that only shares 驻村 with it — a reader's finding in every reading): none that does, no answer
+        cruxes = words().cruxes(self.pools.matters.bare(problem))
+        names, only_for = {c.name for c in cruxes}, words().only_for
         base = [e for e in self.pools._base("requirement") if e.id in carried
                 and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))
-                and not (contrary and contrary.search(e.text))]
+                and not (contrary and contrary.search(e.text))
+                and not (cruxes and missed_cruxes(cruxes, e.text))
+                and only_for(e.id) in (None, *names)]
         base.sort(key=lambda e: e.id)
         self.rng.shuffle(base)
         # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or

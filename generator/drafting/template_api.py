@@ -20,6 +20,7 @@ from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools, topic_clause
 from generator.drafting.plan import Plan
+from generator.bank.words import words
 from generator.bank.matter import head_keys
 from generator.zh import short_name, strip_enumerator, cn, count_word, enumerator
 
@@ -106,7 +107,6 @@ class TemplateApi:
         self._answer_for: dict[str, int] = {}  # head text → the config problem its body answers
         self._mentions: dict[str, int] = {}  # reporter → times named so far (then 你)
         self._siblings: list[str] = []  # the heads of the section being written
-        self._fallbacks = 0
         self._carriers_used: set[int] = set()
         self._problem_sections: list[list[int]] | None = None
         #: What an author should hear about (``templates check`` prints them): calls that found nothing, unknown themes.
@@ -407,12 +407,15 @@ class TemplateApi:
         got = self._chooser.answers(problem, 1, slots, head, avoid=avoid)
         if got:
             return lead + mark(got[0][1], f"phrase:{got[0][0]}")
-        return lead + mark("要" + self._fallback(), "template")
+        return lead + mark("要", "template") + self._measure_todo(problem) + mark("。", "template")
 
-    def _fallback(self) -> str:
-        """The next of the _NO_MEASURE sentences (a draft never says one twice until all are used)."""
-        self._fallbacks += 1
-        return _NO_MEASURE[(self._fallbacks - 1) % len(_NO_MEASURE)]
+    def _measure_todo(self, problem: str) -> str:
+        """〔待补〕 for the measure a problem needs when the phrasebank has none that meets it: what to write
+        (its crux's ``todo``: 怎么核查真实情况、谁来督导…). Readers score a stock formula there (认真查找原因，
+        拿出有针对性的整改措施) as a fault and a measure on a neighbouring matter as a worse one."""
+        found = words().cruxes(self._chooser.pools.matters.bare(problem))
+        what = next((c.todo for c in found if c.todo), "") or _MEASURE_TODO
+        return self.todo(f"具体措施，写清{what}")
 
     def remedies(self, index: int, n: int = 1) -> list[str]:
         """下一步 for one reporter of a 点评: for each of the reporter's own problems, a sentence on its
@@ -428,13 +431,15 @@ class TemplateApi:
             core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:reporters[{k}].problems[{j}]")
             got = self._chooser.answers(problem, max(1, int(n)), slots, avoid=_NOT_PERSONAL)
             body = _LEAD.sub("", got[0][1]) if got else ""
+            # a measure that names who does it (在职党员要主动到社区报到) takes no 要 of ours before it
+            says_who = bool(re.search(r"^[^，。]{1,20}?(?<![重需主只纲紧])要(?![求素点害闻])", body))
             opening = (mark("要在解决", "template") + core + mark("的问题上下功夫，", "template") if j == 0 else
-                       mark("对", "template") + core + mark("的问题，要", "template"))
+                       mark("对", "template") + core + mark("的问题，" if says_who else "的问题，要", "template"))
             if body:
                 out.append(opening + mark(body, f"phrase:{got[0][0]}")
                            + "".join(mark(text, f"phrase:{eid}") for eid, text in got[1:]))
-            else:  # nothing in the phrasebank on this matter: say what a 书记 says, never a stray measure
-                out.append(opening + mark(self._fallback(), "template"))
+            else:  # nothing in the phrasebank meets this problem: ask for the measure, never a stray one
+                out.append(opening + self._measure_todo(problem) + mark("。", "template"))
         return out
 
     def _answer(self, head: str, n: int, slots: dict) -> tuple[list[str], int]:
@@ -535,10 +540,8 @@ class TemplateApi:
 
 #: When the phrasebank has no measure on a problem's matter, what a 书记 says instead of a stray measure on
 #: another matter (the reviewer's 文不对题): to find the cause and act on it. Rotated, never repeated.
-_NO_MEASURE = ("认真查找原因，拿出有针对性的整改措施，明确时限、逐项销号。",
-               "深入分析症结所在，列出问题清单、制定整改方案，一项一项抓好落实。",
-               "把问题摆到桌面上研究，举一反三、对症下药，确保见到实效。",
-               "主动对标先进找差距，拿出管用的办法，推动问题尽快解决。")
+#: What a measure must say when the problem names no crux the curated list knows.
+_MEASURE_TODO = "谁来抓、怎么抓、什么时候见效"
 #: How a sub-point takes up a local carrier (before, after the carrier's name), rotated so none repeats.
 _CARRIER_SAYS = (("要把", "作为重要抓手，持续抓深抓实，形成可复制、可推广的经验。"),
                  ("", "要在扩面提质上再下功夫，真正叫得响、立得住。"),
@@ -557,7 +560,10 @@ _TODO_HEAD = "〔待补：围绕“{}”的具体要求〕"
 OPENS_WITH_MIN = 4
 #: What a 点评's requirement to one person must not say: words addressed to every organisation or to the
 #: whole jurisdiction, or 所在单位 (a place's 党委书记 has no 单位).
-_NOT_PERSONAL = r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"
+_NOT_PERSONAL = (r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committee\}|\{our\}|所在单位|县直|区直|市直|乡镇|机关、|国企"
+                 # what the county does, not the reporter (readers' finding: 报酬待遇正常增长机制 and 选派驻村第一书记
+                 # handed to a 街道 or 乡 secretary)
+                 r"|增长机制|等级序列|选派[^，。]{0,6}第一书记|单列")
 #: The lead of a requirement sentence, dropped when it follows 要在…上下功夫，: 要/必须/各级党组织要.
 _LEAD = re.compile(r"^(?:[^，。“]{0,8}?要(?![求素点害])|必须|务必)")
 

@@ -55,7 +55,7 @@ def test_clean_speech_has_no_error_or_warning():
 def test_rule_ids():
     assert list(RULES) == ["placeholder", "count_mismatch", "enumeration", "repetition", "outdated_term", "overlap",
                            "length", "punctuation", "head_echo", "off_matter", "twin_heads", "list_count",
-                           "level_voice", "address", "unanswered_problem", "backbone", "tics"]
+                           "level_voice", "address", "unanswered_problem", "crux_missed", "backbone", "tics"]
     assert all(callable(fn) for fn in RULES.values())  # id → function; findings carry their own severity
     assert run(with_body("请XX同志发言,谢谢。"), rules=["punctuation"])[0].rule == "punctuation"
 

@@ -219,3 +219,51 @@ def test_list_count_ignores_an_article_number():
 
     lines = ["关于宪法草案的报告", "同志们：", "宪法第四条又规定：“国家依靠国家机关和社会力量，逐步实现社会主义工业化。”这是总的要求。"]
     assert not [f for f in check_lines(lines, year=2026) if f.rule == "list_count"]
+
+
+# --- crux_missed: a 针对…的问题 sentence whose measure does not meet the problem's crux (checker_words.yaml crux)
+
+CRUX_MISSED = [
+    # the readers' findings in the last three readings: each measure shares one word with its problem
+    "针对有的驻村干部白天在乡政府坐班、晚上到村里拍照打卡，走访记录有代签现象的问题，要精准选派驻村第一书记和工作队，把政治素质好的干部派到最需要的村。",
+    "要在解决去年县审计发现2个村的合作社分红没有经过村民代表会议表决的问题上下功夫，积极推广党组织领办合作社等做法，把产业发展起来。",
+    "对农村党员老化严重、近三年有23个村没有发展党员的问题，要引导农村党员当好致富带头人、社区党员当好服务排头兵。",
+    "针对有的学校党组织会议和校长办公会议议事范围分不清的问题，要认真查找原因，拿出有针对性的整改措施，明确时限、逐项销号。",
+]
+CRUX_MET = [
+    "针对有的驻村干部拍照打卡、走访记录代签的问题，要加强对驻村干部走访情况的回访核查，对弄虚作假的严肃处理。",
+    "针对合作社分红没有经过村民代表会议表决的问题，要推行“四议两公开”，收益分配方案经村民代表会议表决后公开。",
+    "对农村党员老化、23个村没有发展党员的问题，要把发展党员计划向农村青年倾斜，逐村定计划。",
+    "针对议事范围分不清的问题，要〔待补：具体措施，写清按什么程序办、谁来监督、怎么公开〕。",  # asked for, not missed
+    "针对部分村级集体经济增收渠道单一的问题，要盘活闲置资源、发展特色产业。",
+]
+
+
+def _with(paragraph):
+    return ["在全县基层党建工作述职评议会上的讲话", "同志们：", "一、压实责任", paragraph]
+
+
+@pytest.mark.parametrize("text", CRUX_MISSED)
+def test_crux_missed_reports_a_measure_that_only_shares_a_word(text):
+    found = of(run(_with(text)), "crux_missed")
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].paragraph == 4
+    assert "要害" in found[0].message and "〔待补〕" in found[0].message
+
+
+@pytest.mark.parametrize("text", CRUX_MET)
+def test_crux_missed_stays_quiet_on_a_measure_that_meets_it(text):
+    assert of(run(_with(text)), "crux_missed") == []
+
+
+def test_crux_missed_names_each_crux_left_open():
+    text = ("针对一些乡镇党委书记“重部署、轻督导”、村里“三会一课”记录由一人代写的问题，"
+            "要落实五级书记抓乡村振兴要求，乡镇党委书记要当好一线总指挥。")
+    found = of(run(_with(text)), "crux_missed")
+    assert len(found) == 1
+    assert "记录造假、留痕应付" in found[0].message and "书记抓党建责任不实" in found[0].message
+
+
+def test_crux_missed_on_the_real_seeds_is_quiet(seeds_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        s = read_speech(path)
+        assert of(run([s.title, *(p.text for p in s.paragraphs)]), "crux_missed") == [], path.name
