@@ -47,6 +47,8 @@ SPECIFIC = 2.5
 ANSWER_TOP = 3
 #: …and only among those nearly as specific as the best (weight ≥ this share of the best's).
 ANSWER_NEAR = 0.8
+#: Answers after the first are kept while their weight is at least this share of the best's.
+ANSWER_KEEP = 0.5
 #: A sub-point head is used only when the phrasebank holds this many sentences on its matter.
 HEAD_SUPPLY = 3
 #: Body sentences under one sub-point at most: past this a 一要 paragraph is a wall of measures.
@@ -487,6 +489,15 @@ class Chooser:
         #: Words a sentence may not carry because the config lacks what they stand for (上级党委 without
         #: ``superior``): another sentence is taken rather than one that leaves a 〔待补〕 in the draft.
         self.lacking: tuple[str, ...] = ()
+        #: Entries kept for the answer to a config problem (``reserve``): other picks pass them over.
+        self.reserved: set[str] = set()
+        self._answering = False
+        #: The wording of the sentences the user locked (``hold``): no other sentence may repeat it, so each pin
+        #: still fits when its slot comes (a seed change once made a lock clash with an earlier sentence).
+        self._held_keys: set[str] = set()
+        self._held_shingles: set[str] = set()
+        self._pinning = False
+        self._candidates: dict[tuple, tuple[list[Entry], dict[str, float], set[str]]] = {}
 
     def answering_heads(self, problem: str, n: int, theme: str | None) -> list[tuple[str, str]]:
         """Up to ``n`` sub-point heads (any theme, ``theme``'s own first) whose matter the config problem
@@ -512,9 +523,45 @@ class Chooser:
                 avoid: str | None = None) -> list[tuple[str, str]]:
         """Up to ``n`` requirement sentences that carry the config problem's matter (its measures), none
         restating ``head``, the sub-point they open."""
-        pm = self.pools.matters.problem(problem)
-        if not pm or n <= 0:
+        if n <= 0:
             return []
+        base, weight, says_own = self._answer_candidates(problem, head, avoid)
+        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
+        base = [e for e in base if _fill(e, values, False) is not None]  # the best is one this draft can say
+        # the few most specific, in the seed's order: seeds vary the measure, the matter stays
+        best = weight[base[0].id] if base else 0.0
+        top = [e for e in base[:ANSWER_TOP] if weight[e.id] >= ANSWER_NEAR * best]
+        self.rng.shuffle(top)
+        # more measures than one only while they stay near the best: the fourth measure on 党建与业务融合 for a
+        # 卫生健康局 was 推行村党组织领办合作社, which says 融合 and nothing of the problem's own 业务
+        base = top + [e for e in base[len(top):] if weight[e.id] >= ANSWER_KEEP * best
+                      and (e.id in says_own or not (top and top[0].id in says_own))]
+        self._answering = True
+        try:
+            return self._pick_from([base], n, values, tuple(sorted(values.items())), False)
+        finally:
+            self._answering = False
+
+    def reserve(self, problems) -> None:
+        """Keep each config problem's most specific answers (``ANSWER_TOP``) for its 针对 sentence: a body
+        written before it may not take them (the draft would then have no measure left for the problem)."""
+        values = dict(self.words)
+        for problem in problems:
+            base, _, _ = self._answer_candidates(problem, "", None)
+            usable = [e for e in base if _fill(e, values, False) is not None]  # no slot it cannot fill
+            self.reserved.update(e.id for e in usable[:ANSWER_TOP])
+
+    def _answer_candidates(self, problem: str, head: str, avoid: str | None):
+        """The measures that may answer ``problem`` (most specific first, by id on a tie), their weights and
+        the ids of those that say the problem's own words; worked out without the draw."""
+        key = (problem, head, avoid)
+        hit = self._candidates.get(key)
+        if hit is not None:
+            return hit
+        pm = self.pools.matters.problem(problem)
+        if not pm:
+            self._candidates[key] = ([], {}, set())
+            return self._candidates[key]
         first = re.split(r"[，,；;]", strip_enumerator(head))[0]
         pool = self.pools._base("requirement")
         carried = {pool[i].id: got for i, got in self.pools.carriers(pm, pool).items()}
@@ -523,13 +570,12 @@ class Chooser:
         # that only shares 驻村 with it — a reader's finding in every reading): none that does, no answer
         cruxes = words().cruxes(self.pools.matters.bare(problem))
         names, only_for = {c.name for c in cruxes}, words().only_for
-        base = [e for e in self.pools._base("requirement") if e.id in carried
+        base = [e for e in pool if e.id in carried
                 and not restates(first, e.text) and not (avoid and re.search(avoid, e.text))
                 and not (contrary and contrary.search(e.text))
                 and not (cruxes and missed_cruxes(cruxes, e.text))
                 and only_for(e.id) in (None, *names)]
         base.sort(key=lambda e: e.id)
-        self.rng.shuffle(base)
         # the most specific overlap wins: 专职网格员 or 外出务工党员 says more about this problem than 网格 or
         # 组织生活, which half the phrasebank says (each term weighs its rarity, the problem's topic twice:
         # ``topic_clause``, the clause the draft names)
@@ -551,18 +597,14 @@ class Chooser:
             return 2 * own + sum(wider[:2])
 
         weight = {e.id: weigh(carried[e.id]) for e in base}
+        says_own = {e.id for e in base if any((t in pm.own or t in tm.own) and strong(t) for t in carried[e.id])}
         # the most specific term is specific enough, and one weak word shared is no answer: 社区工作者流失 is not
         # answered by 防止集体资产流失, nor 运营弱 by 熟悉企业运营 (a reader's finding) — a strong term, or two
         base = [e for e in base if max(rarity(t) for t in carried[e.id]) >= SPECIFIC
                 and (len(carried[e.id]) >= 2 or any(strong(t) for t in carried[e.id]))]
         base.sort(key=lambda e: (not _user(e), -round(weight[e.id], 6)))
-        # the few most specific, in the seed's order: seeds vary the measure, the matter stays
-        best = weight[base[0].id] if base else 0.0
-        top = [e for e in base[:ANSWER_TOP] if weight[e.id] >= ANSWER_NEAR * best]
-        self.rng.shuffle(top)
-        base = top + base[len(top):]
-        values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
-        return self._pick_from([base], n, values, tuple(sorted(values.items())), False)
+        self._candidates[key] = (base, weight, says_own)
+        return self._candidates[key]
 
     def composed(self, head: str, n: int, slots: dict | None = None) -> list[list[tuple[str, str]]]:
         """Up to ``n`` body sentences composed from mined units on ``head``'s matter: two measures from two
@@ -724,11 +766,25 @@ class Chooser:
         flat = [e for g in self.pools.groups(category, theme, False, only, tuple(need), avoid, match) for e in g]
         return self.pools.rank(flat, near, theme) if near else flat
 
+    def hold(self, entries) -> None:
+        """Keep the wording of the locked ``entries`` (the config's pins) out of every other sentence."""
+        values = dict(self.words)
+        for e in entries:
+            text = _fill(e, values, False)
+            if text is not None:
+                self._held_keys.update(_norm(c) for c in clauses(text))
+                self._held_shingles |= _shingles(text)
+
     def take(self, entry: Entry, slots: dict | None = None) -> str | None:
         """``entry``'s text here, taken into the draft (a pinned sentence); None when it may not come now."""
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
-        text = self._acceptable(entry, values, tuple(sorted(values.items())), False, commit=True)
-        return text
+        # the user's lock outranks a problem's claim on the sentence (``reserve``) and the draft's own taste in
+        # openers and echoes; it still may not repeat what the draft has said
+        self._answering = self._pinning = True
+        try:
+            return self._acceptable(entry, values, tuple(sorted(values.items())), False, commit=True)
+        finally:
+            self._answering = self._pinning = False
 
     def alternatives(self, pool: list[Entry], slots: dict | None, exclude: set[str], n: int) -> list[tuple[str, str]]:
         """Up to ``n`` (id, text) of ``pool`` that could stand here instead, nothing taken."""
@@ -773,9 +829,14 @@ class Chooser:
         text, keys, shingles, rare = filled
         if self.lacking and any(w in text for w in self.lacking):
             return None
+        if e.id in self.reserved and not self._answering:
+            return None  # kept for a problem's 针对 sentence (answers and the user's pins may take it)
         if any(k in self._used_sentences for k in keys) or not shingles.isdisjoint(self._used_shingles):
             return None
-        if not head and self._echoes(rare):
+        if not self._pinning and (self._held_shingles and not shingles.isdisjoint(self._held_shingles)
+                                  or any(k in self._held_keys for k in keys)):
+            return None  # repeats a sentence the user locked for a later slot
+        if not head and not self._pinning and self._echoes(rare):
             return None
         if head:  # 严明政治纪律… and 严明政治纪律和政治规矩… say the same thing twice
             opening = _norm(text)[:HEAD_PREFIX]
@@ -787,7 +848,7 @@ class Chooser:
                 self._used_openings.add(opening)
         if not head and self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
             return None  # names a sibling head's matter: that sub-point says it (twin heads)
-        if not head:
+        if not head and not self._pinning:
             varied = self._vary_opener(text, commit)
             if varied is None:
                 return None  # the draft has used this opener enough (防止… 衡量…): a tic

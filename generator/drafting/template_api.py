@@ -101,6 +101,10 @@ class TemplateApi:
         self._chooser = Chooser(pools, config.words, random.Random(f"{seed}:{config.type}:{config.place}"))
         if not getattr(config, "superior", None):
             self._chooser.lacking = (SUPERIOR,)
+        # what the user locked is kept out of every other sentence, so each lock still fits at its slot
+        self._chooser.hold(e for e in map(pools.bank.get, self._pins.values()) if e is not None)
+        # each problem's best measures wait for its 针对 sentence (a body written before it would take them)
+        self._chooser.reserve([*config.problems, *(p for r in config.reporters for p in r.problems)])
         self.plan = plan
         self._body_calls = 0
         self._head_calls = 0
@@ -357,10 +361,14 @@ class TemplateApi:
         # readers found the reverse in every reading), ties in the order chosen
         matters = self._chooser.pools.matters
         picks = sorted(picks, key=lambda p: matters.order(p[1]) if p[0] else len(matters.groups))
-        # no head on that matter: the first head that answers nothing else takes the problem up
+        # no head naming that matter: of the heads that answer nothing else, the one sharing most of the problem's
+        # matter takes it up (the first on a tie) — not a head beside the one it belongs to (快递物流…党员管理
+        # under 严把党员发展质量关 while 加强流动党员管理 stood next to it: twin heads)
         free = [text for _eid, text in picks if text not in self._answer_for]
         if owed and free:
-            self._answer_for[free[0]] = owed[0]
+            pm = matters.problem(self._config.problems[owed[0]])
+            best = max(free, key=lambda text: (len(matters.carried(pm, strip_enumerator(text))), -free.index(text)))
+            self._answer_for[best] = owed[0]
         return picks
 
     def problems_for(self, index: int) -> list[int]:

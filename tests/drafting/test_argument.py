@@ -280,3 +280,22 @@ def test_words_refuse_a_broken_crux_pattern(tmp_path, monkeypatch):
             words_module.words()
     finally:
         words_module.words.cache_clear()
+
+
+def test_every_reporters_part_ends_in_what_the_secretary_hopes_of_them():
+    """Each 点评 part closes on 希望你…… (readers found parts that stop after the last measure)."""
+    config, d = draft_of(Path(__file__).resolve().parents[2] / "examples" / "dianping.yaml")
+    nexts = [b.text for b in d.blocks if b.kind == "paragraph" and b.text.startswith("下一步，")]
+    assert len(nexts) == len(config.reporters)
+    for text in nexts:
+        last = [s for s in text.split("。") if s][-1]
+        assert last.startswith("希望你"), last
+
+
+def test_an_outline_states_its_guiding_thought_in_the_opening_not_as_the_years_paragraph():
+    """A 座谈 outline says what the visit serves in its opening sentence (as seed 003 does) and has no
+    做好2026年的基层党建工作… paragraph of the 述职 speech (readers found it copied in)."""
+    _, d = draft_of(Path(__file__).resolve().parents[2] / "examples" / "zuotan_outline.yaml")
+    paragraphs = [b.text for b in d.blocks if b.kind == "paragraph"]
+    assert "习近平总书记关于党的建设的重要思想" in paragraphs[0]
+    assert not any(p.startswith("做好20") for p in paragraphs)
