@@ -17,7 +17,7 @@ from generator.errors import InputError
 from generator.drafting.packs import Pack, environment, extends_chain, find_packs, resolve_type
 from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools, pools_for
-from generator.drafting.plan import LADDER, THIN, Plan
+from generator.drafting.plan import LADDER, THIN, Plan, RecordedPlan, same_answers
 from generator.drafting.sandbox import render_bounded
 from generator.drafting.template_errors import explain
 from generator.drafting.template_api import (MARK_RE, SLOT_SEP, TemplateApi, plain, template_context, unseal,
@@ -102,8 +102,11 @@ def _spans(body: str, default_source: str) -> tuple[Span, ...]:
 
 
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
-                 template: str, reporters=None, alternatives: bool = False) -> Draft:
-    api = TemplateApi(config, pools, plan, seed, alternatives=alternatives)
+                 template: str, reporters=None, alternatives: bool = False, questions: list | None = None) -> Draft:
+    """One render of the template for ``plan``; ``questions``: a list that gets what the render asked of
+    the plan (see RecordedPlan)."""
+    asked = plan if questions is None else RecordedPlan(plan, questions)
+    api = TemplateApi(config, pools, asked, seed, alternatives=alternatives)
     ctx = template_context(config, api, pack.keys, only_reporters=reporters)
     ctx["each"] = reporters is not None
     try:
@@ -164,12 +167,22 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     types = {config.type, *(p.id for p in extends_chain(pack, packs))}
     pools = pools_for(bank, config.year, types, config.level)
     cache: dict[tuple[int, float], Draft] = {}
+    rendered: list[tuple[list, Draft]] = []  # each render with the questions it asked of its plan
 
     def at(level: int, thin: float = 0.0) -> Draft:
         if (level, thin) not in cache:
             plan = replace(LADDER[level], thin=thin)
-            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters,
-                                              alternatives)
+            # A plan that answers every question an earlier render asked the way that render's plan did
+            # gets the same draft without rendering again (many ladder steps differ only in what a
+            # template does not read).
+            same = next((d for questions, d in rendered if same_answers(plan, questions)), None)
+            if same is not None:
+                cache[level, thin] = replace(same, meta={**same.meta, "plan_level": level, "thin": thin})
+            else:
+                questions: list = []
+                cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters,
+                                                  alternatives, questions)
+                rendered.append((questions, cache[level, thin]))
         return cache[level, thin]
 
     # Length grows with the level (more sub-points, more sentences): bisect for the first level that
