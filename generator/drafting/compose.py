@@ -19,7 +19,6 @@ from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools, pools_for
 from generator.drafting.plan import LADDER, THIN, Plan, RecordedPlan, same_answers
 from generator.drafting.sandbox import render_bounded
-from generator.drafting.template_errors import explain
 from generator.drafting.template_api import (MARK_RE, SLOT_SEP, TemplateApi, plain, template_context, unseal,
                                              unused_pins)
 
@@ -76,29 +75,35 @@ def _names(ctx: dict) -> dict[str, list[str]]:
             "plan": [f.name for f in fields(Plan)], "": ["cfg", "plan", "s", "each"]}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _spans(body: str, default_source: str) -> tuple[Span, ...]:
-    spans, pos = [], 0
+    # (text, source, emphasis, slot) of each stretch, in order; Spans made once, after merging
+    parts: list[tuple[str, str, bool, str]] = []
+    pos = 0
     for m in MARK_RE.finditer(body):
         if m.start() > pos:
-            spans.append(Span(body[pos:m.start()], default_source))
+            parts.append((body[pos:m.start()], default_source, False, ""))
         field, emphasis = m.group(1), False
         if field.startswith("!"):
             field, emphasis = field[1:], True
         # a mark the API did not make (written by a template or hidden in a text) is template text
         source, _, slot = (unseal(field) or default_source).partition(SLOT_SEP)
-        spans.append(Span(m.group(2), source, emphasis, slot))
+        parts.append((m.group(2), source, emphasis, slot))
         pos = m.end()
     if pos < len(body):
-        spans.append(Span(body[pos:], default_source))
-    merged: list[Span] = []
-    for s in spans:
+        parts.append((body[pos:], default_source, False, ""))
+    merged: list[list] = []
+    for text, *key in parts:
         # no control character reaches a writer (Word's XML refuses them), whoever wrote it
-        s = Span(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", s.text), s.source, s.emphasis, s.slot)
-        if merged and (merged[-1].source, merged[-1].emphasis, merged[-1].slot) == (s.source, s.emphasis, s.slot):
-            merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis, s.slot)
-        elif s.text:
-            merged.append(s)
-    return tuple(merged)
+        if _CONTROL.search(text):
+            text = _CONTROL.sub("", text)
+        if merged and merged[-1][1:] == key:
+            merged[-1][0] += text
+        elif text:
+            merged.append([text, *key])
+    return tuple(Span(*m) for m in merged)
 
 
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
@@ -115,6 +120,8 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
         where_file, where_line = _template_where(exc)
         lineno = getattr(exc, "lineno", None) or where_line
         file = getattr(exc, "filename", None) or where_file or f"{pack.dir / template}"
+        from generator.drafting.template_errors import explain  # only when a template fails
+
         raise InputError(f"模板出错：{explain(exc, _names(ctx))}", path=file, line=lineno) from None
     except InputError as exc:
         if exc.path is not None:
