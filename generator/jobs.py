@@ -15,7 +15,6 @@ from generator.drafting.compose import compose
 from generator.drafting.config import CHARS_PER_MINUTE, Config, load_config
 from generator.document import Draft
 from generator.writers import serialize
-from generator.writers.sources import sources_data, sources_json, sources_markdown
 from generator.errors import InputError
 from generator.atomic import check_outputs, write_all
 from generator.drafting.packs import find_packs, get_pack, resolve_type, starter_text
@@ -125,6 +124,8 @@ def render_command(config_path, out: str, *, seed=None, force=False, template_di
     from generator.bank.entries import load_phrasebank
 
     bank = result.bank = load_phrasebank(with_config_phrases(phrase_dirs, config))
+    if sources:
+        from generator.writers.sources import sources_data, sources_json, sources_markdown
     pending: list[tuple[Path, bytes]] = []  # written only once every draft has been made
     for path, reporters in jobs:
         draft = compose(config, seed=seed, template_dirs=template_dirs, bank=bank, reporters=reporters,

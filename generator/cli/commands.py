@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from generator.errors import InputError, SpeechgenError
-from generator.cli.errors import Group, ignore_file_size_signal, write_stdout
+from generator.cli.errors import Group, ignore_file_size_signal, leave_now, short_lived, write_stdout
 
 
 def _print(text: str) -> None:
@@ -224,6 +224,7 @@ def init(type_name: str, out: Path | None, force: bool, template_dirs) -> None:
 @click.option("--sources", is_flag=True, help="另写一份“出处”文件（OUT.sources.md）：每段每句来自模板、配置还是短语库及其语料行号。")
 def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, each, strict, sources) -> None:
     """按配置生成讲话稿草稿。"""
+    short_lived()
     from generator import render as render_job
 
     result = render_job(config, out, seed=seed, force=force, template_dirs=_templates(template_dirs),
@@ -247,6 +248,7 @@ def render(config, out, seed, force, template_dirs, phrase_dirs, style_path, eac
 @click.option("--type", "meeting_type", help="会议类型（如 点评；默认从标题读取）。")
 def check(file, as_json, year, target_length, corpus_dirs, level, meeting_type) -> None:
     """检查讲话稿：占位符、数目不符、序号、重复、过时提法、查重、字数、标点。"""
+    short_lived()
     from generator.checking.registry import check_file, format_findings
     from generator.drafting.schema import LEVEL_WORDS
 
@@ -380,7 +382,11 @@ class _ProgressBar:
 
 def main() -> None:
     ignore_file_size_signal()
-    cli(prog_name="speechgen")
+    try:
+        cli(prog_name="speechgen")
+    except SystemExit as exc:
+        leave_now(exc.code)  # render and check: no teardown of the heap (returns when not safe)
+        raise
 
 
 if __name__ == "__main__":

@@ -95,6 +95,42 @@ def ignore_file_size_signal() -> None:
             pass
 
 
+def short_lived() -> None:
+    """For a command that does its work and ends (render, check): collect cyclic garbage less often, and end
+    the process without tearing down its heap (see ``main``). A render makes some hundred thousand objects,
+    nearly all alive until the end, so the collector's passes over them (about 20 ms a render) and the
+    interpreter's freeing of every one of them at exit (about 50 ms) are work nothing needs."""
+    import gc
+
+    global _SHORT_LIVED
+    _SHORT_LIVED = True
+    gc.set_threshold(*SHORT_LIVED_GC)
+
+
+#: gc thresholds of a short-lived command (Python's defaults are 700, 10, 10)
+SHORT_LIVED_GC = (10_000, 20, 20)
+_SHORT_LIVED = False
+
+
+def leave_now(code) -> None:
+    """End a short-lived command's process with ``code`` without the interpreter's teardown, when that is
+    safe: only this thread running, stdout and stderr flushed without error, the atexit functions run.
+    Otherwise returns, and the normal exit says what it says (a stdout that cannot take the last bytes)."""
+    import atexit
+    import threading
+
+    if not _SHORT_LIVED or not isinstance(code, (int, type(None))) or threading.active_count() > 1:
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None and not stream.closed:
+                stream.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
+
+
 # click's own usage errors, in the users' language (the rest of click's messages are for developers).
 _USAGE_ZH = [
     (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s+\(?Did you mean (?:one of: )?(.+?)\?\)?)?$",

@@ -17,9 +17,8 @@ from generator.errors import InputError
 from generator.drafting.packs import Pack, environment, extends_chain, find_packs, resolve_type
 from generator.bank.entries import Phrasebank, load_phrasebank
 from generator.drafting.chooser import Pools, pools_for
-from generator.drafting.plan import LADDER, THIN, Plan
+from generator.drafting.plan import LADDER, THIN, Plan, RecordedPlan, same_answers
 from generator.drafting.sandbox import render_bounded
-from generator.drafting.template_errors import explain
 from generator.drafting.template_api import (MARK_RE, SLOT_SEP, TemplateApi, plain, template_context, unseal,
                                              unused_pins)
 
@@ -76,34 +75,43 @@ def _names(ctx: dict) -> dict[str, list[str]]:
             "plan": [f.name for f in fields(Plan)], "": ["cfg", "plan", "s", "each"]}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _spans(body: str, default_source: str) -> tuple[Span, ...]:
-    spans, pos = [], 0
+    # (text, source, emphasis, slot) of each stretch, in order; Spans made once, after merging
+    parts: list[tuple[str, str, bool, str]] = []
+    pos = 0
     for m in MARK_RE.finditer(body):
         if m.start() > pos:
-            spans.append(Span(body[pos:m.start()], default_source))
+            parts.append((body[pos:m.start()], default_source, False, ""))
         field, emphasis = m.group(1), False
         if field.startswith("!"):
             field, emphasis = field[1:], True
         # a mark the API did not make (written by a template or hidden in a text) is template text
         source, _, slot = (unseal(field) or default_source).partition(SLOT_SEP)
-        spans.append(Span(m.group(2), source, emphasis, slot))
+        parts.append((m.group(2), source, emphasis, slot))
         pos = m.end()
     if pos < len(body):
-        spans.append(Span(body[pos:], default_source))
-    merged: list[Span] = []
-    for s in spans:
+        parts.append((body[pos:], default_source, False, ""))
+    merged: list[list] = []
+    for text, *key in parts:
         # no control character reaches a writer (Word's XML refuses them), whoever wrote it
-        s = Span(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", s.text), s.source, s.emphasis, s.slot)
-        if merged and (merged[-1].source, merged[-1].emphasis, merged[-1].slot) == (s.source, s.emphasis, s.slot):
-            merged[-1] = Span(merged[-1].text + s.text, s.source, s.emphasis, s.slot)
-        elif s.text:
-            merged.append(s)
-    return tuple(merged)
+        if _CONTROL.search(text):
+            text = _CONTROL.sub("", text)
+        if merged and merged[-1][1:] == key:
+            merged[-1][0] += text
+        elif text:
+            merged.append([text, *key])
+    return tuple(Span(*m) for m in merged)
 
 
 def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed: int,
-                 template: str, reporters=None, alternatives: bool = False) -> Draft:
-    api = TemplateApi(config, pools, plan, seed, alternatives=alternatives)
+                 template: str, reporters=None, alternatives: bool = False, questions: list | None = None) -> Draft:
+    """One render of the template for ``plan``; ``questions``: a list that gets what the render asked of
+    the plan (see RecordedPlan)."""
+    asked = plan if questions is None else RecordedPlan(plan, questions)
+    api = TemplateApi(config, pools, asked, seed, alternatives=alternatives)
     ctx = template_context(config, api, pack.keys, only_reporters=reporters)
     ctx["each"] = reporters is not None
     try:
@@ -112,6 +120,8 @@ def _render_once(config: Config, pack: Pack, env, pools: Pools, plan: Plan, seed
         where_file, where_line = _template_where(exc)
         lineno = getattr(exc, "lineno", None) or where_line
         file = getattr(exc, "filename", None) or where_file or f"{pack.dir / template}"
+        from generator.drafting.template_errors import explain  # only when a template fails
+
         raise InputError(f"模板出错：{explain(exc, _names(ctx))}", path=file, line=lineno) from None
     except InputError as exc:
         if exc.path is not None:
@@ -164,12 +174,22 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     types = {config.type, *(p.id for p in extends_chain(pack, packs))}
     pools = pools_for(bank, config.year, types, config.level)
     cache: dict[tuple[int, float], Draft] = {}
+    rendered: list[tuple[list, Draft]] = []  # each render with the questions it asked of its plan
 
     def at(level: int, thin: float = 0.0) -> Draft:
         if (level, thin) not in cache:
             plan = replace(LADDER[level], thin=thin)
-            cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters,
-                                              alternatives)
+            # A plan that answers every question an earlier render asked the way that render's plan did
+            # gets the same draft without rendering again (many ladder steps differ only in what a
+            # template does not read).
+            same = next((d for questions, d in rendered if same_answers(plan, questions)), None)
+            if same is not None:
+                cache[level, thin] = replace(same, meta={**same.meta, "plan_level": level, "thin": thin})
+            else:
+                questions: list = []
+                cache[level, thin] = _render_once(config, pack, env, pools, plan, seed, pack.template, reporters,
+                                                  alternatives, questions)
+                rendered.append((questions, cache[level, thin]))
         return cache[level, thin]
 
     # Length grows with the level (more sub-points, more sentences): bisect for the first level that

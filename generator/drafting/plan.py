@@ -32,3 +32,46 @@ LADDER = [Plan(i, *v) for i, v in enumerate([
     (4, 2, 1, 1), (4, 3, 1, 1), (4, 3, 2, 2), (4, 4, 2, 2), (4, 5, 2, 2), (4, 6, 2, 3), (4, 7, 2, 3),
     (4, 8, 2, 3), (4, 9, 2, 3), (4, 10, 2, 3), (5, 8, 2, 3), (5, 10, 3, 3),
 ])]
+
+
+_FIELDS = frozenset(("level", "subpoints", "body", "intro", "extra", "thin"))
+
+
+class RecordedPlan(Plan):
+    """A Plan that writes down every question a render asks of it: each field read with its value, each
+    ``thinned`` call with its answer. A render is a function of its config, seed, pools and these answers
+    alone (the chooser's randomness is seeded per render), so a render for another plan that answers every
+    recorded question the same way would take the same path and write the same draft: length fitting uses
+    that to skip renders of ladder steps the template cannot tell apart (a pack that never reads ``intro``,
+    a ``thin`` share that thins no group)."""
+
+    def __init__(self, plan: Plan, questions: list) -> None:
+        super().__init__(plan.level, plan.subpoints, plan.body, plan.intro, plan.extra, plan.thin)
+        object.__setattr__(self, "_plain", plan)
+        object.__setattr__(self, "_questions", questions)  # private: a sandboxed template cannot read it
+
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        if name in _FIELDS:
+            object.__getattribute__(self, "_questions").append((name, (), value))
+        return value
+
+    def thinned(self, n: int, call: int, floor: int = 1) -> int:
+        plain: Plan = object.__getattribute__(self, "_plain")
+        answer = plain.thinned(n, call, floor)
+        object.__getattribute__(self, "_questions").append(("thinned", (n, call, floor), answer))
+        return answer
+
+    def __repr__(self) -> str:
+        for name in sorted(_FIELDS):
+            getattr(self, name)  # recorded: the text shows them all
+        return repr(object.__getattribute__(self, "_plain"))
+
+
+def same_answers(plan: Plan, questions) -> bool:
+    """Whether ``plan`` answers each of a render's recorded ``questions`` (RecordedPlan) as it was answered."""
+    for name, args, answer in questions:
+        value = getattr(plan, name)
+        if (value(*args) if args else value) != answer:
+            return False
+    return True

@@ -132,3 +132,36 @@ def test_folders_from_the_environment_are_named_as_such(tmp_path, runner, monkey
                                      option, str(tmp_path / "plainfile")])
         assert result.exit_code == 2 and "不是文件夹" in result.stderr and option in result.stderr
         assert "不存在" not in result.stderr
+
+
+def test_a_render_process_ends_without_teardown_yet_runs_atexit_and_keeps_its_output(tmp_path):
+    """render and check end with os._exit once stdout and stderr are flushed (short_lived / leave_now): the
+    whole draft still reaches a pipe, the exit code is kept, and atexit functions still run."""
+    script = ("import atexit, sys; atexit.register(lambda: print('atexit ran', file=sys.stderr)); "
+              "from generator.cli import main; sys.argv = ['speechgen'] + sys.argv[1:]; main()")
+    config = EXAMPLES / "shuzhi_speech.yaml"
+    done = subprocess.run([sys.executable, "-c", script, "render", str(config), "-o", "-"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("散会。") and "atexit ran" in done.stderr
+    bad = subprocess.run([sys.executable, "-c", script, "check", str(tmp_path / "none.md")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "atexit ran" in bad.stderr
+
+
+def test_leave_now_returns_when_it_is_not_safe(monkeypatch):
+    import threading
+
+    from generator.cli import errors
+
+    monkeypatch.setattr(errors, "_SHORT_LIVED", False)
+    errors.leave_now(0)  # not a short-lived command: the interpreter's own exit
+    monkeypatch.setattr(errors, "_SHORT_LIVED", True)
+    errors.leave_now("错误")  # a message to print: SystemExit does that
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        errors.leave_now(0)  # another thread running: it must be let finish
+    finally:
+        stop.set()
+        worker.join()

@@ -197,6 +197,39 @@ def test_length_lands_within_15_percent(target):
     assert d.meta["length_ok"]
 
 
+@pytest.mark.parametrize("type_", ["shuzhi_speech", "dianping", "zuotan_outline"])
+def test_a_plan_that_answers_alike_gets_the_same_draft(type_):
+    """Length fitting reuses a render for a ladder step that answers every question the render asked of its plan
+    the same way (RecordedPlan): on every built-in pack, rendering such a step afresh gives the same draft; and
+    a pack that never reads ``intro`` is told apart from a step that differs only there by nothing."""
+    from dataclasses import replace
+
+    from generator.drafting.chooser import pools_for
+    from generator.drafting.compose import _render_once
+    from generator.drafting.packs import environment, find_packs
+    from generator.drafting.plan import LADDER, THIN, RecordedPlan, same_answers
+
+    extra = {"reporters": [{"name": "周建国", "post": "东城街道党工委书记"}, {"name": "李红梅"}]} if type_ == "dianping" else {}
+    config = parse_config(make(type_, points=THEMES[:3], seed=5, **extra), "t.yaml", type_resolver=resolve_type)
+    pack = find_packs()[config.type]
+    env, pools = environment(pack), pools_for(BANK, config.year, {config.type}, config.level)
+    plans = [replace(p, thin=t) for p in LADDER[::3] for t in (0.0, THIN[3])]
+    reused = 0
+    for i, plan in enumerate(plans):
+        questions: list = []
+        draft = _render_once(config, pack, env, pools, plan, 5, pack.template, questions=questions)
+        assert questions and draft == _render_once(config, pack, env, pools, plan, 5, pack.template)
+        for other in plans[i + 1:]:
+            if same_answers(other, questions):
+                reused += 1
+                assert _render_once(config, pack, env, pools, other, 5, pack.template) == draft, (plan, other)
+    assert type_ != "dianping" or reused  # 点评 reads neither subpoints nor intro
+    recorded = RecordedPlan(LADDER[4], asked := [])
+    assert recorded.body == 2 and recorded.thinned(3, 0) == 3 and repr(recorded) == repr(LADDER[4])
+    assert asked[:2] == [("body", (), 2), ("thinned", (3, 0, 1), 3)]
+    assert same_answers(replace(LADDER[4], intro=9), asked[:2]) and not same_answers(LADDER[6], asked[:2])
+
+
 def test_a_target_past_what_the_matter_holds_is_not_padded():
     """8,000 characters of four points would need bodies off their heads' matter: the draft stops at what it
     can argue, and says so."""
