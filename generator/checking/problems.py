@@ -216,10 +216,26 @@ def _judge(doc: Doc, found, answer: list[str], where: str, fix: str) -> list[Fin
             aspects = _clauses(item)
             if ok or (aspects and all(closest(c, paragraphs)[0] for c in aspects)):
                 continue  # answered as a whole, or each of its aspects somewhere (投资率偏高，消费率偏低)
+            if _taken_up(item, paragraphs):
+                continue  # taken up by name: crux_missed or the placeholder rule says what is wrong with it
             near = f"最接近的一段也只说到“{'”“'.join(shared)}”" if shared else "一处也没有用到它的实际字眼"
             out.append(Finding("unanswered_problem", "warning", i + 1, quote(item),
                                f"{where}没有一段回应（{near}）；{fix}"))
     return out
+
+
+def _taken_up(item: str, paragraphs: list[str]) -> bool:
+    """Whether a paragraph takes one of ``item``'s clauses up by name (针对……的问题，……) with a measure that is
+    not off its crux (``crux_missed`` judges that one) or with a 〔待补〕 for the measure (the placeholder rule
+    says what to fill): the problem is answered, however few of its bigrams the measure repeats."""
+    from generator.bank.words import meets_crux
+
+    bare = strip_quotes(item)
+    for text in paragraphs:
+        for m in _TAKES_UP.finditer(text):
+            if m["problem"] in bare and ("〔" in m["measure"] or meets_crux(m["problem"], m["measure"]) is not False):
+                return True
+    return False
 
 
 def _deployment(doc: Doc, after: int) -> list[int]:

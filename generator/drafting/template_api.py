@@ -108,7 +108,7 @@ class TemplateApi:
         self.plan = plan
         self._body_calls = 0
         self._head_calls = 0
-        self._answer_for: dict[str, int] = {}  # head text → the config problem its body answers
+        self._answer_for: dict[str, list[int]] = {}  # head text → the config problems its body answers
         self._mentions: dict[str, int] = {}  # reporter → times named so far (then 你)
         self._siblings: list[str] = []  # the heads of the section being written
         self._carriers_used: set[int] = set()
@@ -338,12 +338,12 @@ class TemplateApi:
         owed: list[int] = []
         for k in problems or ():
             k = int(k)
-            if not 0 <= k < len(self._config.problems) or len(answering) >= n:
+            if not 0 <= k < len(self._config.problems):
                 continue
-            got = self._chooser.answering_heads(self._config.problems[k], 1, theme)
+            got = self._chooser.answering_heads(self._config.problems[k], 1, theme) if len(answering) < n else []
             if got:
                 answering.append(got[0])
-                self._answer_for[got[0][1]] = k
+                self._answer_for[got[0][1]] = [k]
             else:
                 owed.append(k)
         own = plain(str(point)) if point is not None else ""
@@ -365,10 +365,16 @@ class TemplateApi:
         # matter takes it up (the first on a tie) — not a head beside the one it belongs to (快递物流…党员管理
         # under 严把党员发展质量关 while 加强流动党员管理 stood next to it: twin heads)
         free = [text for _eid, text in picks if text not in self._answer_for]
-        if owed and free:
-            pm = matters.problem(self._config.problems[owed[0]])
-            best = max(free, key=lambda text: (len(matters.carried(pm, strip_enumerator(text))), -free.index(text)))
-            self._answer_for[best] = owed[0]
+        heads = [text for _eid, text in picks]
+        for k in owed:  # every one of them (more problems than heads: a head takes up two) — none is dropped
+            among = free or heads
+            if not among:
+                break
+            pm = matters.problem(self._config.problems[k])
+            best = max(among, key=lambda text: (len(matters.carried(pm, strip_enumerator(text))), -among.index(text)))
+            self._answer_for.setdefault(best, []).append(k)
+            if best in free:
+                free.remove(best)
         return picks
 
     def problems_for(self, index: int) -> list[int]:
@@ -452,10 +458,10 @@ class TemplateApi:
 
     def _answer(self, head: str, n: int, slots: dict) -> tuple[list[str], int]:
         """The 针对…的问题，… sentence a head owes a config problem, and how many sentences it used."""
-        k = self._answer_for.pop(strip_enumerator(head), None)
-        if k is None or n <= 0:
+        ks = self._answer_for.pop(strip_enumerator(head), None)
+        if not ks or n <= 0:
             return [], 0
-        return [self._aimed(k, slots, head)], 1
+        return [self._aimed(k, slots, head) for k in ks], len(ks)
 
     def _thin_heads(self, n) -> int:
         n = self.plan.thinned(int(n), self._head_calls, floor=2)

@@ -267,3 +267,23 @@ def test_crux_missed_on_the_real_seeds_is_quiet(seeds_dir):
     for path in sorted(seeds_dir.glob("*.txt")):
         s = read_speech(path)
         assert of(run([s.title, *(p.text for p in s.paragraphs)]), "crux_missed") == [], path.name
+
+
+def test_unanswered_problem_counts_a_problem_taken_up_by_name():
+    """A problem named in a 针对 sentence is answered for unanswered_problem even when its measure repeats few
+    of its bigrams (the rule warned on 发展党员程序不规范 answered with 严格落实发展党员工作程序: “只说到程序”),
+    and when the draft leaves the measure to be written (〔待补〕)."""
+    lines = ["在全县2025年度党组织书记抓基层党建工作述职评议会议上的点评", "同志们：",
+             "刚才，周丽萍同志作了述职。下面，我逐一作个点评。", "一、逐一点评", "（一）周丽萍同志（枧头乡党委书记）",
+             "丽萍同志的述职报告结构完整、条理清楚。过去一年，你在抓基层党建工作上下了功夫：一是为全乡186名外出党员"
+             "建立“一人一档”；二是建成村级互助养老服务点7个。",
+             "同时也要看到，你抓党建工作还存在一些不足：一是发展党员程序不规范，有2名发展对象政审材料缺失，被县委组织部"
+             "通报；二是乡易地扶贫搬迁安置点430户还没有建立党组织，搬迁党员组织关系仍在原村。",
+             "下一步，要在解决发展党员程序不规范的问题上下功夫，坚持把政治标准放在首位，严格落实发展党员工作程序，严把"
+             "政治关、素质关、程序关，确保新发展党员质量。对搬迁党员组织关系仍在原村的问题，要〔待补：具体措施，写清什么"
+             "时候建起来、怎么组建、书记人选从哪里来〕。希望你保持抓党建的劲头不松，多解决具体问题。"]
+    assert of(run(lines, meeting_type="dianping"), "unanswered_problem") == []
+    # the same part without the 针对 sentences is what the rule is for
+    bare = lines[:-1] + ["下一步，希望你保持抓党建的劲头不松，把精力更多放到基层一线，多到后进的地方去、多解决具体问题，"
+                         "把各项工作抓实抓好，推动全乡基层党建工作再上新台阶、取得新成效。"]
+    assert [f.excerpt[:9] for f in of(run(bare, meeting_type="dianping"), "unanswered_problem")] == ["发展党员程序不规范"]

@@ -299,3 +299,15 @@ def test_an_outline_states_its_guiding_thought_in_the_opening_not_as_the_years_p
     paragraphs = [b.text for b in d.blocks if b.kind == "paragraph"]
     assert "习近平总书记关于党的建设的重要思想" in paragraphs[0]
     assert not any(p.startswith("做好20") for p in paragraphs)
+
+
+def test_more_problems_than_heads_are_all_taken_up():
+    """A section owed more problems than it has heads gives a head two 针对 sentences; none is dropped (a
+    problem owed to a section after its first was once left unanswered)."""
+    problems = PROBLEMS + ["村级后备干部储备不足，平均每村不到1名", "党员教育管理方式比较单一"]
+    config, d = draft(problems=problems, points=["组织建设"], length=1500)
+    body = deployment(d)
+    for problem in problems:
+        spans = [s for b in d.blocks for s in b.spans if s.source.startswith("config:problems[")
+                 and s.text in problem and s.text + "的问题" in body]
+        assert spans, problem
