@@ -218,6 +218,16 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     reachable = Reachable(lambda: (at(0).char_count(), at(len(LADDER) - 1).char_count()))
     if gap > 0.15 * target:  # the summary says what can be written: worked out now
         shortest, longest = reachable
+        if config.length and shortest <= target <= longest:
+            # within reach, but the levels near the bisection's are not monotone here (a section's extra
+            # sub-heading at one level, a thinner body at the next): look at the neighbours and their thinning
+            # too before saying the target cannot be met
+            for level in range(max(0, lo - NEAR_LEVELS), min(len(LADDER), lo + NEAR_LEVELS + 1)):
+                candidates.append(at(level))
+                if at(level).char_count() > target:
+                    candidates += [at(level, thin) for thin in THIN]
+            best = min(candidates, key=lambda d: (abs(d.char_count() - target), d.meta["plan_level"], d.meta["thin"]))
+            gap = abs(best.char_count() - target)
         if not config.length:
             # no length asked: the pack's default is ours, so it is held to what the pack can write for
             # these points and reporters, not warned about (a reader's finding: 目标 1900 字 but 可写 2245 起)
@@ -228,6 +238,10 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
             gap = abs(best.char_count() - target)
     best.meta.update(target=target, reachable=reachable, length_ok=gap <= 0.15 * target)
     return best
+
+
+#: How many levels either side of the bisection's the fit looks at when the bisection misses a reachable target.
+NEAR_LEVELS = 3
 
 
 class Reachable:

@@ -144,7 +144,7 @@ class TemplateApi:
             self._chooser.shun = head_keys(h for h in self._siblings if h != this)
         if near and category == "requirement":
             answered, used = self._answer(plain(near), int(n), slots)
-            n = int(n) - used
+            n = max(0, int(n) - used)
         base = self._slot_base(category, theme, near, slots)
         start = self._slot_next.get(base, 0)
         self._slot_next[base] = start + max(0, int(n))
@@ -459,7 +459,7 @@ class TemplateApi:
     def _answer(self, head: str, n: int, slots: dict) -> tuple[list[str], int]:
         """The 针对…的问题，… sentence a head owes a config problem, and how many sentences it used."""
         ks = self._answer_for.pop(strip_enumerator(head), None)
-        if not ks or n <= 0:
+        if not ks:  # a head owed a problem says its 针对 sentence even where the plan gives it no body
             return [], 0
         return [self._aimed(k, slots, head) for k in ks], len(ks)
 
