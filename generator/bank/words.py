@@ -29,6 +29,16 @@ class Words:
     #: 小区, 驻村不住村的召回), used only to answer a problem with that crux, never in another sub-point's body
     situational: tuple[tuple[str, str], ...] = ()
 
+    #: (text pattern, avoid pattern): under a head or part on 机关, 企业, 学校 …, no sentence of another domain
+    domain: tuple[tuple[str, str], ...] = ()
+
+    def domain_avoid(self, text: str) -> str | None:
+        """One pattern of what a body under ``text`` (a head and its part) may not say, or None."""
+        import re
+
+        avoid = [a for t, a in self.domain if re.search(t, text)]
+        return "|".join(f"(?:{a})" for a in avoid) if avoid else None
+
     def only_for(self, entry_id: str) -> str | None:
         """The crux ``entry_id`` is kept for (``situational``), or None when it may go anywhere."""
         return _situational(self.situational).get(entry_id)
@@ -93,7 +103,8 @@ def words() -> Words:
     from generator.resources import phrasebank_dir
 
     m = load_yaml(phrasebank_dir() / "curated" / FILENAME, what="检查词表").mapping(
-        allowed=("generic", "theme", "function_chars", "problem", "tic_openers", "broad", "contrary", "crux"))
+        allowed=("generic", "theme", "function_chars", "problem", "tic_openers", "broad", "contrary", "crux",
+                 "domain"))
     lst = lambda key: tuple(n.str() for n in m[key].seq()) if key in m else ()
     stop = sorted(set(lst("generic") + lst("theme")), key=lambda w: (-len(w), w))
     contrary = []
@@ -105,6 +116,15 @@ def words() -> Words:
             except re.error as exc:
                 pair[key].fail(f"不是有效的正则表达式：{exc}")
         contrary.append((pair["problem"].str(), pair["avoid"].str()))
+    domain = []
+    for item in m["domain"].seq() if "domain" in m else ():
+        pair = item.mapping(allowed=("text", "avoid"), required=("text", "avoid"))
+        for key in ("text", "avoid"):
+            try:
+                re.compile(pair[key].str())
+            except re.error as exc:
+                pair[key].fail(f"不是有效的正则表达式：{exc}")
+        domain.append((pair["text"].str(), pair["avoid"].str()))
     crux, situational = [], []
     for item in m["crux"].seq() if "crux" in m else ():
         kind = item.mapping(allowed=("name", "problem", "answer", "todo", "measures"),
@@ -120,4 +140,4 @@ def words() -> Words:
                      kind["todo"].str() if "todo" in kind else ""))
     return Words(tuple(stop), lst("theme"), frozenset(m["function_chars"].str() if "function_chars" in m else ""),
                  tuple(sorted(set(lst("problem")), key=lambda w: (-len(w), w))), lst("tic_openers"), lst("broad"),
-                 tuple(contrary), tuple(crux), tuple(situational))
+                 tuple(contrary), tuple(crux), tuple(situational), tuple(domain))

@@ -499,13 +499,15 @@ class Chooser:
         self._pinning = False
         self._candidates: dict[tuple, tuple[list[Entry], dict[str, float], set[str]]] = {}
 
-    def answering_heads(self, problem: str, n: int, theme: str | None) -> list[tuple[str, str]]:
+    def answering_heads(self, problem: str, n: int, theme: str | None,
+                        avoid: str | None = None) -> list[tuple[str, str]]:
         """Up to ``n`` sub-point heads (any theme, ``theme``'s own first) whose matter the config problem
         names: the sub-point that takes the problem up (快递物流…党员管理不够到位 → 加强流动党员管理)."""
         if not self.pools.matters.problem(problem):
             return []
         contrary = words().contrary_to(problem)  # 后继乏人 is not answered by 严把入口关
-        fitting = [named for named in self.pools.naming(problem) if not (contrary and contrary.search(named[0].text))]
+        fitting = [named for named in self.pools.naming(problem) if not (contrary and contrary.search(named[0].text))
+                   and not (avoid and re.search(avoid, named[0].text))]
         self.rng.shuffle(fitting)
         # heads naming the problem's topic (``topic_clause``: 流动党员管理还有薄弱环节，外出务工党员参加组织生活
         # 难以保证 is about 流动党员, not 组织生活) come first
@@ -778,8 +780,8 @@ class Chooser:
     def take(self, entry: Entry, slots: dict | None = None) -> str | None:
         """``entry``'s text here, taken into the draft (a pinned sentence); None when it may not come now."""
         values = {**self.words, **{k: str(v) for k, v in (slots or {}).items()}}
-        # the user's lock outranks a problem's claim on the sentence (``reserve``) and the draft's own taste in
-        # openers and echoes; it still may not repeat what the draft has said
+        # the user's lock outranks a problem's claim on the sentence (``reserve``) and the draft's echo check;
+        # it still may not repeat what the draft has said
         self._answering = self._pinning = True
         try:
             return self._acceptable(entry, values, tuple(sorted(values.items())), False, commit=True)
@@ -848,7 +850,7 @@ class Chooser:
                 self._used_openings.add(opening)
         if not head and self.shun and any(k in text.replace("“", "").replace("”", "") for k in self.shun):
             return None  # names a sibling head's matter: that sub-point says it (twin heads)
-        if not head and not self._pinning:
+        if not head:  # a pin too: the opener it was shown with when locked (注重 → 要) is the one it keeps
             varied = self._vary_opener(text, commit)
             if varied is None:
                 return None  # the draft has used this opener enough (防止… 衡量…): a tic

@@ -339,7 +339,7 @@ def _build(c: Collector, data: dict, source: str, type_resolver, keys_for, *, ke
         c.add("review_year", f"述职评议的年度不能晚于开会年份 {year}")
     values["length"] = _length(c, data)
     values["seed"] = _seed(c, data)
-    values["adjourn"] = _bool(c, data, "adjourn", True)
+    values["adjourn"] = _bool(c, data, "adjourn", False)  # 散会 is the chair's word, not the speaker's
     values["style"] = data.get("style")
     if values["style"] is not None and not isinstance(values["style"], (str, dict)):
         c.add("style", "应为版式文件路径或映射")

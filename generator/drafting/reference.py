@@ -38,6 +38,8 @@ API = {
     "carrier_for": ("为一条小标题找配置里与之同一件事的本地工作载体（carriers），写一句用好它的话；每个载体全稿只用一次，"
                     "没有对题的载体时为空", "{{ head }}。{{ body }}{{ s.carrier_for(head) }}"),
     "carriers_left": ("还没有哪一条用到的本地工作载体（结尾“用好……等载体”用）", '{{ s.join(s.carriers_left(), "、") }}'),
+    "counts_reporters": ("配置的 occasion（本次会议的情况）是否已说了几位同志述职（如“4位现场述职”）：是则开场点名时不再说“四位同志”",
+                         '{{ "" if s.counts_reporters(cfg.occasion) else s.count(cfg.reporters|length) ~ "位" }}同志'),
     "opens_with": ("某段文字（如调研点的所见）是否以某个名字或其后半截（至少四个字）开头：是则不必再写“在……，”",
                    '{{ "" if s.opens_with(v.seen, v.place) else "在" ~ v.place ~ "，" }}{{ v.seen }}'),
     "guiding": ("开会年份讲话用的指导思想表述（手写资料 years.yaml，注明出处），未收录的年份为空", "坚持{{ s.guiding() }}"),

@@ -111,6 +111,7 @@ class TemplateApi:
         self._answer_for: dict[str, list[int]] = {}  # head text → the config problems its body answers
         self._mentions: dict[str, int] = {}  # reporter → times named so far (then 你)
         self._siblings: list[str] = []  # the heads of the section being written
+        self._section = ""  # the point of the section being written (``section_title``)
         self._carriers_used: set[int] = set()
         self._problem_sections: list[list[int]] | None = None
         #: What an author should hear about (``templates check`` prints them): calls that found nothing, unknown themes.
@@ -138,6 +139,11 @@ class TemplateApi:
         if category == "requirement":
             n = self.plan.thinned(int(n), self._body_calls)
             self._body_calls += 1
+        if near and category in ("requirement", "situation"):
+            # under a head on 机关, 企业, 学校 …, no sentence of another domain (带领群众增收致富 in 机关党建)
+            other = words().domain_avoid(f"{plain(near)} {self._section}")
+            if other:
+                avoid = f"(?:{avoid})|{other}" if avoid else other
         answered: list[str] = []
         if near:
             this = strip_enumerator(plain(near))
@@ -298,6 +304,10 @@ class TemplateApi:
         if note not in self.notes:
             self.notes.append(note)
 
+    def counts_reporters(self, occasion) -> bool:
+        """Whether the config's ``occasion`` already says how many reported (4位现场述职, 六位同志作了述职)."""
+        return bool(occasion) and bool(_COUNTED.search(str(occasion)))
+
     def opens_with(self, text: str, name: str) -> bool:
         """True when ``text`` (marks ignored) opens with ``name`` or a tail of it long enough to name it
         (four characters or more): 联合党支部覆盖… opens with 茶叶专业合作社联合党支部, so no 在……， goes
@@ -340,13 +350,19 @@ class TemplateApi:
             k = int(k)
             if not 0 <= k < len(self._config.problems):
                 continue
-            got = self._chooser.answering_heads(self._config.problems[k], 1, theme) if len(answering) < n else []
+            # a head of another domain is no answer here (带领群众增收致富 over a 机关 or 产业链 problem)
+            other = words().domain_avoid(f"{self._section} {self._config.problems[k]}")
+            got = self._chooser.answering_heads(self._config.problems[k], 1, theme, avoid=other) \
+                if len(answering) < n else []
             if got:
                 answering.append(got[0])
                 self._answer_for[got[0][1]] = [k]
             else:
                 owed.append(k)
         own = plain(str(point)) if point is not None else ""
+        other = words().domain_avoid(self._section)  # no head of another domain (增收致富 in 机关党建)
+        if other:
+            avoid = f"(?:{avoid})|{other}" if avoid else other
         on_point = None
         if own and own not in self.themes_known():  # the user's own words: heads on its matter only
             on_point = self._chooser.heads_on(own, n - len(answering), avoid)
@@ -418,6 +434,9 @@ class TemplateApi:
         problem = self._config.problems[k]
         lead = (mark("针对", "template") + mark(_problem_core(problem, self._chooser.pools.matters),
                                                 f"config:problems[{k}]") + mark("的问题，", "template"))
+        other = words().domain_avoid(f"{self._section} {head}")  # 领办合作社 is no answer in 产业链党建
+        if other:
+            avoid = f"(?:{avoid})|{other}" if avoid else other
         got = self._chooser.answers(problem, 1, slots, head, avoid=avoid)
         if got:
             return lead + mark(got[0][1], f"phrase:{got[0][0]}")
@@ -440,10 +459,14 @@ class TemplateApi:
             return []
         r = self._config.reporters[k]
         slots = {"reporter": short_name(r.name)}
+        avoid = _NOT_PERSONAL + (_NOT_TO_A_VILLAGE if re.search(r"(?<!农)村(?!民)|社区", str(r.post or "")) else "")
+        other = words().domain_avoid(str(r.post or ""))  # a 教育局 or 国企 secretary hears nothing of 村集体
+        if other:
+            avoid = f"{avoid}|{other}"
         out = []
         for j, problem in enumerate(r.problems):
             core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:reporters[{k}].problems[{j}]")
-            got = self._chooser.answers(problem, max(1, int(n)), slots, avoid=_NOT_PERSONAL)
+            got = self._chooser.answers(problem, max(1, int(n)), slots, avoid=avoid)
             body = _LEAD.sub("", got[0][1]) if got else ""
             # a measure that names who does it (在职党员要主动到社区报到) takes no 要 of ours before it
             says_who = bool(re.search(r"^[^，。]{1,20}?(?<![重需主只纲紧])要(?![求素点害闻])", body))
@@ -471,6 +494,7 @@ class TemplateApi:
     def section_title(self, point: str, index: int) -> str:
         """Heading text for a point: a phrasebank heading for a known theme, else the user's words."""
         theme = self.theme(point)
+        self._section = plain(str(point))  # the part being written: its domain (机关, 企业 …) governs its bodies
         key = f"config:points[{index}]"
         if point in self.themes_known():
             # the title's first clause names the theme (坚持把党的政治建设摆在首位，…), so it announces what
@@ -578,6 +602,11 @@ _NOT_PERSONAL = (r"各级|全县|全区|全市|全镇|全乡|\{scope\}|\{committ
                  # what the county does, not the reporter (readers' finding: 报酬待遇正常增长机制 and 选派驻村第一书记
                  # handed to a 街道 or 乡 secretary)
                  r"|增长机制|等级序列|选派[^，。]{0,6}第一书记|单列")
+#: An occasion that counts the reporters itself.
+_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)位[^，。；]{0,8}述职")
+#: What a requirement to a village's or community's secretary must not say besides (_NOT_PERSONAL): the
+#: wording of a committee above the villages (readers' finding: 各村（社区）, 本单位, 定期专题研究 to a 村书记).
+_NOT_TO_A_VILLAGE = r"|各村|村（社区）|本单位|专题研究|班子成员"
 #: The lead of a requirement sentence, dropped when it follows 要在…上下功夫，: 要/必须/各级党组织要.
 _LEAD = re.compile(r"^(?:[^，。“]{0,8}?要(?![求素点害])|必须|务必)")
 

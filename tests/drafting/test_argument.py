@@ -311,3 +311,40 @@ def test_more_problems_than_heads_are_all_taken_up():
         spans = [s for b in d.blocks for s in b.spans if s.source.startswith("config:problems[")
                  and s.text in problem and s.text + "的问题" in body]
         assert spans, problem
+
+
+def test_a_part_on_organs_says_nothing_of_villages():
+    """Under a part on 机关党建 no head or body speaks of 村党组织, 农民增收 or 合作社 (readers found 带领群众增收
+    致富 in a 县直机关 part and 村党组织领办合作社 in an industrial chain's outline)."""
+    rural = re.compile(r"村党组织|村集体|农民|合作社|增收致富")
+    for seed in range(3):
+        _, d = draft(points=["推动机关党建与业务工作深度融合", "组织建设"], level="县", seed=seed,
+                     problems=["一些县直部门党组织抓党建和业务“两张皮”，机关党支部主题党日多是读文件"])
+        part = []
+        inside = False
+        for b in d.blocks:
+            if b.kind == "heading" and b.level == 1:
+                inside = "机关" in b.text
+            elif inside:
+                part.append(b.text)
+        assert part and not rural.search("".join(part)), (seed, [t for t in part if rural.search(t)])
+
+
+def test_no_adjourn_unless_asked_and_a_counted_occasion_is_not_counted_again():
+    _, d = draft(reporters=[{"name": n} for n in ("周建国", "李红梅", "王磊", "赵敏")],
+                 occasion="今天4位同志现场述职，其余12位书面述职。")
+    text = "\n".join(d.paragraphs)
+    assert "散会" not in text  # 散会 is the chair's word: only with adjourn: true
+    assert "四位同志" not in text and "刚才，周建国、李红梅、王磊、赵敏同志" in text
+    _, d = draft(adjourn=True)
+    assert "散会" in d.paragraphs[-1]
+
+
+def test_a_village_secretary_hears_no_committees_words():
+    """A 村书记 reporter's 下一步 does not speak of 各村（社区）, 本单位 or 定期专题研究 (readers' finding)."""
+    reporter = {"name": "冯春林", "post": "东坑村党支部书记", "highlights": ["建成村级议事厅"],
+                "problems": ["党员大会表决走过场，会议记录有代签", "近三年没有发展35岁以下党员"]}
+    for seed in range(3):
+        _, d = draft(type="dianping", level="镇", seed=seed, reporters=[reporter])
+        nexts = [b.text for b in d.blocks if b.text.startswith("下一步，")]
+        assert nexts and not re.search(r"各村|村（社区）|本单位|专题研究", nexts[0]), nexts
