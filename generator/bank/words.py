@@ -34,9 +34,7 @@ class Words:
 
     def domain_avoid(self, text: str) -> str | None:
         """One pattern of what a body under ``text`` (a head and its part) may not say, or None."""
-        import re
-
-        avoid = [a for t, a in self.domain if re.search(t, text)]
+        avoid = _matching(self.domain, text)
         return "|".join(f"(?:{a})" for a in avoid) if avoid else None
 
     def only_for(self, entry_id: str) -> str | None:
@@ -49,9 +47,7 @@ class Words:
 
     def contrary_to(self, problem: str):
         """One compiled pattern of the measures that would answer ``problem`` the wrong way round, or None."""
-        import re
-
-        avoid = [a for p, a in self.contrary if re.search(p, problem)]
+        avoid = _matching(self.contrary, problem)
         return re.compile("|".join(f"(?:{a})" for a in avoid)) if avoid else None
 
 
@@ -97,6 +93,25 @@ def _unquote(text: str) -> str:
     return re.sub(r"[“”‘’「」『』\"]", "", text)
 
 
+def _patterns(mapping, first: str, second: str) -> tuple[str, str]:
+    """The regular expressions under ``first`` and ``second`` of a word-list mapping, each checked (a bad one
+    names its line)."""
+    out = []
+    for key in (first, second):
+        text = mapping[key].str()
+        try:
+            re.compile(text)
+        except re.error as exc:
+            mapping[key].fail(f"不是有效的正则表达式：{exc}")
+        out.append(text)
+    return out[0], out[1]
+
+
+def _matching(pairs, text: str) -> list[str]:
+    """The second pattern of each (pattern, pattern) pair whose first matches ``text``."""
+    return [second for first, second in pairs if re.search(first, text)]
+
+
 @lru_cache(maxsize=1)
 def words() -> Words:
     from generator.loader import load_yaml
@@ -107,37 +122,18 @@ def words() -> Words:
                  "domain"))
     lst = lambda key: tuple(n.str() for n in m[key].seq()) if key in m else ()
     stop = sorted(set(lst("generic") + lst("theme")), key=lambda w: (-len(w), w))
-    contrary = []
-    for item in m["contrary"].seq() if "contrary" in m else ():
-        pair = item.mapping(allowed=("problem", "avoid"), required=("problem", "avoid"))
-        for key in ("problem", "avoid"):
-            try:
-                re.compile(pair[key].str())
-            except re.error as exc:
-                pair[key].fail(f"不是有效的正则表达式：{exc}")
-        contrary.append((pair["problem"].str(), pair["avoid"].str()))
-    domain = []
-    for item in m["domain"].seq() if "domain" in m else ():
-        pair = item.mapping(allowed=("text", "avoid"), required=("text", "avoid"))
-        for key in ("text", "avoid"):
-            try:
-                re.compile(pair[key].str())
-            except re.error as exc:
-                pair[key].fail(f"不是有效的正则表达式：{exc}")
-        domain.append((pair["text"].str(), pair["avoid"].str()))
+    contrary = [_patterns(item.mapping(allowed=("problem", "avoid"), required=("problem", "avoid")), "problem", "avoid")
+                for item in (m["contrary"].seq() if "contrary" in m else ())]
+    domain = [_patterns(item.mapping(allowed=("text", "avoid"), required=("text", "avoid")), "text", "avoid")
+              for item in (m["domain"].seq() if "domain" in m else ())]
     crux, situational = [], []
     for item in m["crux"].seq() if "crux" in m else ():
         kind = item.mapping(allowed=("name", "problem", "answer", "todo", "measures"),
                             required=("name", "problem", "answer"))
         for ident in kind["measures"].seq() if "measures" in kind else ():
             situational.append((ident.str(), kind["name"].str()))
-        for key in ("problem", "answer"):
-            try:
-                re.compile(kind[key].str())
-            except re.error as exc:
-                kind[key].fail(f"不是有效的正则表达式：{exc}")
-        crux.append((kind["name"].str(), kind["problem"].str(), kind["answer"].str(),
-                     kind["todo"].str() if "todo" in kind else ""))
+        problem, answer = _patterns(kind, "problem", "answer")
+        crux.append((kind["name"].str(), problem, answer, kind["todo"].str() if "todo" in kind else ""))
     return Words(tuple(stop), lst("theme"), frozenset(m["function_chars"].str() if "function_chars" in m else ""),
                  tuple(sorted(set(lst("problem")), key=lambda w: (-len(w), w))), lst("tic_openers"), lst("broad"),
                  tuple(contrary), tuple(crux), tuple(situational), tuple(domain))

@@ -142,8 +142,7 @@ class TemplateApi:
         if near and category in ("requirement", "situation"):
             # under a head on 机关, 企业, 学校 …, no sentence of another domain (带领群众增收致富 in 机关党建)
             other = words().domain_avoid(f"{plain(near)} {self._section}")
-            if other:
-                avoid = f"(?:{avoid})|{other}" if avoid else other
+            avoid = _either(avoid, other)
         answered: list[str] = []
         if near:
             this = strip_enumerator(plain(near))
@@ -361,8 +360,7 @@ class TemplateApi:
                 owed.append(k)
         own = plain(str(point)) if point is not None else ""
         other = words().domain_avoid(self._section)  # no head of another domain (增收致富 in 机关党建)
-        if other:
-            avoid = f"(?:{avoid})|{other}" if avoid else other
+        avoid = _either(avoid, other)
         on_point = None
         if own and own not in self.themes_known():  # the user's own words: heads on its matter only
             on_point = self._chooser.heads_on(own, n - len(answering), avoid)
@@ -435,8 +433,7 @@ class TemplateApi:
         lead = (mark("针对", "template") + mark(_problem_core(problem, self._chooser.pools.matters),
                                                 f"config:problems[{k}]") + mark("的问题，", "template"))
         other = words().domain_avoid(f"{self._section} {head}")  # 领办合作社 is no answer in 产业链党建
-        if other:
-            avoid = f"(?:{avoid})|{other}" if avoid else other
+        avoid = _either(avoid, other)
         got = self._chooser.answers(problem, 1, slots, head, avoid=avoid)
         if got:
             return lead + mark(got[0][1], f"phrase:{got[0][0]}")
@@ -460,9 +457,8 @@ class TemplateApi:
         r = self._config.reporters[k]
         slots = {"reporter": short_name(r.name)}
         avoid = _NOT_PERSONAL + (_NOT_TO_A_VILLAGE if re.search(r"(?<!农)村(?!民)|社区", str(r.post or "")) else "")
-        other = words().domain_avoid(str(r.post or ""))  # a 教育局 or 国企 secretary hears nothing of 村集体
-        if other:
-            avoid = f"{avoid}|{other}"
+        # a 教育局 or 国企 secretary hears nothing of 村集体
+        avoid = _either(avoid, words().domain_avoid(str(r.post or ""))) or avoid
         out = []
         for j, problem in enumerate(r.problems):
             core = mark(_problem_core(problem, self._chooser.pools.matters), f"config:reporters[{k}].problems[{j}]")
@@ -609,6 +605,13 @@ _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)位[^，。�
 _NOT_TO_A_VILLAGE = r"|各村|村（社区）|本单位|专题研究|班子成员"
 #: The lead of a requirement sentence, dropped when it follows 要在…上下功夫，: 要/必须/各级党组织要.
 _LEAD = re.compile(r"^(?:[^，。“]{0,8}?要(?![求素点害])|必须|务必)")
+
+
+def _either(avoid: str | None, other: str | None) -> str | None:
+    """One pattern matching what ``avoid`` or ``other`` matches (either may be None)."""
+    if not (avoid and other):
+        return avoid or other
+    return f"(?:{avoid})|{other}"
 
 
 def _year_month(date) -> tuple[int, int] | None:
