@@ -72,7 +72,8 @@ class Draft:
         return sum(len(re.sub(r"\s", "", b.text)) for b in self.blocks)
 
     def placeholders(self) -> list[str]:
-        return [m.group(0) for b in self.blocks for m in PLACEHOLDER_RE.finditer(b.text)]
+        """Every 〔待补…〕 of the draft, one by one (the title's and byline's too: a reader fills them as well)."""
+        return [m.group(0) for line in self.paragraphs for m in PLACEHOLDER_RE.finditer(line)]
 
     def sources(self) -> list[str]:
         return [s.source for b in self.blocks for s in b.spans if s.source]

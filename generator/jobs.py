@@ -189,7 +189,8 @@ def _check(draft: Draft, config: Config, lines: list[str]) -> list:
     gaps = [f for f in findings if f.rule == "placeholder" and "〔待补" in f.excerpt]
     shown = [f for f in findings if f not in gaps and f.severity in ("error", "warning")]
     errors = sum(1 for f in findings if f.severity == "error")
-    tail = f"（另有待补 {len(gaps)} 处）" if gaps else ""
+    # the summary line's 待补 N 处 counts each 〔待补〕; so does this (a finding covers a line's several)
+    tail = f"（另有待补 {len(draft.placeholders())} 处）" if gaps else ""
     lines.append(f"检查：错误 {errors - len(gaps)}，警告 {sum(f.severity == 'warning' for f in shown)}{tail}")
     lines.extend(f"  {finding_line(f)}" for f in shown)
     return findings

@@ -48,6 +48,22 @@ def test_render_writes_each_format_and_summarises(runner, tmp_path, fmt):
     assert "检查：错误 0" in result.stderr
 
 
+def test_summary_and_checker_count_the_same_gaps(runner, tmp_path):
+    """Two 〔待补〕 in one paragraph are two on both lines (a reader found 待补 2 处 beside 另有待补 1 处)."""
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "type: zuotan_outline\nplace: 青榆县\nlevel: 县\nyear: 2026\nspeaker: 县委书记\nvisits:\n"
+        "  - {place: 河湾村, seen: 村党群服务中心把便民服务、议事协商放在一起}\n  - {place: 石桥镇}\n"
+        "  - {place: 柳塘社区}\nspeakers: [刘志强]\npoints: [组织建设]\nsuperior: 市委\n", encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(config), "-o", str(tmp_path / "d.md")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "d.md").read_text(encoding="utf-8")
+    line = next(p for p in text.split("\n") if "在石桥镇，〔待补" in p)
+    assert "在柳塘社区，〔待补" in line  # the case: two in one paragraph
+    total = text.count("〔待补")
+    assert f"待补 {total} 处" in result.stderr and f"另有待补 {total} 处" in result.stderr, result.stderr
+
+
 def test_render_is_byte_identical_across_runs(runner, tmp_path):
     outs = []
     for i in range(2):

@@ -445,7 +445,7 @@ class TemplateApi:
         拿出有针对性的整改措施) as a fault and a measure on a neighbouring matter as a worse one."""
         found = words().cruxes(self._chooser.pools.matters.bare(problem))
         what = next((c.todo for c in found if c.todo), "") or _MEASURE_TODO
-        return self.todo(f"具体措施，写清{what}")
+        return self.todo(f"具体措施，写清{what}", need="writing")
 
     def remedies(self, index: int, n: int = 1) -> list[str]:
         """下一步 for one reporter of a 点评: for each of the reporter's own problems, a sentence on its
@@ -521,8 +521,12 @@ class TemplateApi:
     def facts(self, key: str) -> list[str]:
         return [self.fact(v, f"{key}[{i}]") for i, v in enumerate(getattr(self._config, key))]
 
-    def todo(self, what: str) -> str:
-        return mark(f"〔待补：{plain(str(what))}〕", "placeholder")
+    def todo(self, what: str, need: str = "config") -> str:
+        """〔待补：what〕. ``need`` says what is missing: ``config``, a fact the config does not give (the
+        default), or ``writing``, a sentence no phrasebank has — nothing is missing from the config, the drafter
+        writes it (a measure that meets the problem's crux)."""
+        source = "placeholder" if need == "config" else f"placeholder:{need}"
+        return mark(f"〔待补：{plain(str(what))}〕", source)
 
     def year_facts(self) -> list[str]:
         return [mark(f, f"curated:years.yaml#{self._config.year}") for f in year_facts(self._config.year)]

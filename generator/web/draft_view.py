@@ -206,6 +206,8 @@ def source_rows(span: dict) -> list[tuple[str, str]]:
         if span.get("enumerator"):
             rows.append(("说明", "序号（一是、二要……），由模板按顺序写出"))
         rows.append(("模板", str(span.get("template") or "模板的连接用语")))
+    elif kind == "placeholder" and span.get("need") == "writing":
+        rows.append(("说明", "短语库中没有对症的措施，请在 Word 中按提示补写（配置不缺什么）"))
     elif kind == "placeholder":
         rows.append(("说明", "配置中缺少这项事实，请在左侧表单补上，或在 Word 中补写"))
     elif kind == "unrecorded":

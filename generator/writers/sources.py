@@ -65,7 +65,7 @@ def _unrecorded(text: str) -> list[dict]:
     for m in PLACEHOLDER_RE.finditer(text):
         if m.start() > pos:
             out.append(_base(text[pos:m.start()], "unrecorded", ""))
-        out.append(_base(m.group(0), "placeholder", "placeholder"))
+        out.append({**_base(m.group(0), "placeholder", "placeholder"), "need": "config"})
         pos = m.end()
     if pos < len(text) or not out:
         out.append(_base(text[pos:], "unrecorded", ""))
@@ -99,8 +99,8 @@ def _span_fields(span: Span, entries: dict, units: dict) -> dict:
         return {**_base(span.text, "config", span.source, span.emphasis), "key": ref}
     if kind == "curated":
         return {**_base(span.text, "curated", span.source, span.emphasis), "ref": ref}
-    if kind == "placeholder":
-        return _base(span.text, "placeholder", span.source, span.emphasis)
+    if kind == "placeholder":  # placeholder (a fact the config lacks) or placeholder:writing (no fitting phrase)
+        return {**_base(span.text, "placeholder", span.source, span.emphasis), "need": ref or "config"}
     # template:<pack>/<file>, template:enumerator (一是、二要 …), or template (glue the template API wrote)
     out = {**_base(span.text, "template", span.source, span.emphasis), "template": ref if "/" in ref else None}
     if ref == "enumerator":
@@ -223,6 +223,8 @@ def span_zh(span: dict) -> str:
     if kind == "curated":
         return f"手写资料 {span['ref']}"
     if kind == "placeholder":
+        if span.get("need") == "writing":
+            return "待补（短语库中没有对症的措施，要起草人补写；配置不缺什么）"
         return "待补（配置中缺少这项事实）"
     if kind == "unrecorded":
         return "出处未逐段记录（来自模板，或配置项 title、speaker、date）"

@@ -198,6 +198,12 @@ CRUX_CASES = [
     ("一些乡镇党委书记抓党建“重部署、轻督导”，对村党组织“三会一课”只看记录不看实效，有的村会议记录由一人代写",
      "五级书记抓乡村振兴"),
     ("农村党员老化严重，全县农村党员中60岁以上的占46%，近三年有23个村没有发展党员", "当好致富带头人"),
+    # the session-6 readings: 无人值守 answered by 为民办实事 and 摸清底数; 监委会不列席 by 支部标准化 (through
+    # 组织生活); 指导员人少、不懂产业 by 应建尽建; 有阵地无活动 by 建设党群服务站
+    ("村干部坐班制度执行不严，镇纪委三次暗访有两次便民服务室无人值守", "为民办实事"),
+    ("村务监督委员会作用发挥不充分，有的村监委会主任一年没有列席过一次村“两委”会议", "标准化"),
+    ("党建指导员数量少、懂产业的少，平均每人联系企业9家以上", "应建尽建"),
+    ("楼宇党群服务站“有阵地无活动”，有5个站全年组织活动不足4次", "建设党群服务站"),
 ]
 
 
@@ -226,6 +232,8 @@ def test_a_measure_meets_the_problems_crux_or_the_draft_asks_for_one(problem, wr
         assert wrong not in said, (seed, said)
         if "〔待补" in said:  # none in the phrasebank meets it: the draft says what to write, no stock formula
             assert "〔待补：具体措施，写清" in said and "查找原因" not in said
+            # …and --sources says the drafter writes it: nothing is missing from the config
+            assert any(s.source == "placeholder:writing" for b in d.blocks for s in b.spans)
         else:
             measure = re.split(r"的问题(?:上下功夫)?，", said, maxsplit=1)[1]
             assert meets_crux(problem, measure), (seed, said)

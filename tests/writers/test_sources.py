@@ -172,6 +172,20 @@ def test_title_and_byline_keep_their_placeholders_apart():
     assert "phrasebanks" in data and data["phrasebanks"] == []
 
 
+def test_a_measure_to_write_is_not_a_missing_fact():
+    """〔待补〕 for a measure no phrasebank has (``placeholder:writing``) says the drafter writes it; a reader was
+    misled by 配置中缺少这项事实 there, since nothing is missing from the config."""
+    draft = _draft(Block("paragraph", (Span("针对", "template"), Span("无人值守", "config:problems[0]"),
+                                      Span("的问题，要", "template"),
+                                      Span("〔待补：具体措施，写清谁来值守〕", "placeholder:writing"),
+                                      Span("〔待补：成绩〕", "placeholder"))))
+    spans = sources_data(draft, None)["paragraphs"][1]["spans"]
+    assert [(s["kind"], s.get("need")) for s in spans[3:]] == [("placeholder", "writing"), ("placeholder", "config")]
+    md = sources_markdown(sources_data(draft, None))
+    assert "写清谁来值守〕 ← 待补（短语库中没有对症的措施，要起草人补写；配置不缺什么）" in md
+    assert "〔待补：成绩〕 ← 待补（配置中缺少这项事实）" in md
+
+
 def test_template_glue_and_enumerators_are_told_apart():
     draft = _draft(Block("paragraph", (Span("一是", "template:enumerator", True), Span("抓好", "template"),
                                       Span("2026", "config:year"))))
