@@ -114,6 +114,8 @@ class TemplateApi:
         self._section = ""  # the point of the section being written (``section_title``)
         self._carriers_used: set[int] = set()
         self._problem_sections: list[list[int]] | None = None
+        self._voices: dict[int, list[int]] | None = None  # config problem → the speakers who asked about it
+        self._voiced = 0  # speakers' requests taken up so far (each answer worded differently)
         #: What an author should hear about (``templates check`` prints them): calls that found nothing, unknown themes.
         self.notes: list[str] = []
 
@@ -307,6 +309,10 @@ class TemplateApi:
         """Whether the config's ``occasion`` already says how many reported (4位现场述职, 六位同志作了述职)."""
         return bool(occasion) and bool(_COUNTED.search(str(occasion)))
 
+    def starts(self, text: str, *words: str) -> bool:
+        """True when ``text`` (marks ignored) opens with one of ``words``: 建议主题党日… needs no 谈到，before it."""
+        return plain(str(text)).startswith(tuple(str(w) for w in words))
+
     def opens_with(self, text: str, name: str) -> bool:
         """True when ``text`` (marks ignored) opens with ``name`` or a tail of it long enough to name it
         (four characters or more): 联合党支部覆盖… opens with 茶叶专业合作社联合党支部, so no 在……， goes
@@ -480,7 +486,70 @@ class TemplateApi:
         ks = self._answer_for.pop(strip_enumerator(head), None)
         if not ks:  # a head owed a problem says its 针对 sentence even where the plan gives it no body
             return [], 0
-        return [self._aimed(k, slots, head) for k in ks], len(ks)
+        return [self._aimed(k, slots, head) + self._voice(k) for k in ks], len(ks)
+
+    # --- what the speakers asked for (座谈会: 听到的怎么办)
+
+    def _speakers_on(self) -> dict[int, list[int]]:
+        """Each config problem → the speakers (indexes) whose request is on its matter: a speaker who asked for
+        something (建议…、希望…、如果…愿意…) goes to the problem sharing most of their words, none when no
+        problem shares a word of its own with them."""
+        if self._voices is None:
+            self._voices = {}
+            matters = self._chooser.pools.matters
+            scope = set(self._config.words.values()) | {"街道", "乡镇", "县里", "镇里", "社区", "村里"}
+            problems = [matters.problem(p) for p in self._config.problems]
+            for i, sp in enumerate(getattr(self._config, "speakers", ()) or ()):
+                if not _requests(getattr(sp, "said", "")):
+                    continue
+                text = f"{sp.said} {sp.post}"
+                shared = [len(matters.carried(pm, text) - scope) for pm in problems]
+                if shared and max(shared) > 0:
+                    self._voices.setdefault(shared.index(max(shared)), []).append(i)
+        return self._voices
+
+    def asked(self) -> list[str]:
+        """The names of the speakers whose requests a key point takes up (the rest are answered in the close)."""
+        return [mark(self._config.speakers[i].name, f"config:speakers[{i}].name") for i in self._taken()]
+
+    def _taken(self) -> list[int]:
+        return sorted({i for ids in self._speakers_on().values() for i in ids})
+
+    def takes_up(self, name: str) -> bool:
+        """Whether a key point takes up the request of the speaker called ``name`` (see ``asked``)."""
+        return plain(str(name)) in {self._config.speakers[i].name for i in self._taken()}
+
+    def situation(self, name: str) -> str:
+        """What the speaker called ``name`` said, less what they asked for (a key point takes that up, so part 一
+        does not say it twice): 派件任务重，支部活动放在白天参加不了 of …，希望活动时间灵活一些; "" when all of it
+        was a request."""
+        who = plain(str(name))
+        for i, sp in enumerate(getattr(self._config, "speakers", ()) or ()):
+            if sp.name == who:
+                clauses = [c.strip() for c in re.split(r"[；;。！？]", plain(sp.said)) if c.strip()]
+                kept = [c[:m.start()].rstrip("，,") if (m := _REQUEST.search(c)) else c for c in clauses]
+                text = "；".join(c for c in kept if c)
+                return mark(text, f"config:speakers[{i}].said") if text else ""
+        return ""
+
+    def _voice(self, k: int) -> str:
+        """After the measure for problem ``k``: each speaker who asked for something on it, by name, in their own
+        words, and what the meeting makes of it (a reader's finding: 六件现成的事，正文一件没有)."""
+        out = []
+        for i in self._speakers_on().get(k, ()):
+            sp = self._config.speakers[i]
+            key = f"config:speakers[{i}].said"
+            parts = [mark(sp.name + "同志", f"config:speakers[{i}].name")]
+            for n, clause in enumerate(_requests(sp.said)):
+                lead = "说，" if clause.startswith(("如果", "要是")) else ""
+                parts.append(mark(("，还" if n and not lead else "，" if n else "") + lead, "template"))
+                parts.append(mark(clause, key))
+            first = _requests(sp.said)[0]
+            replies = next(r for opens, r in _REPLIES if first.startswith(opens))
+            reply = replies[self._voiced % len(replies)].format(committee=self._config.words["committee"])
+            self._voiced += 1
+            out.append("".join(parts) + mark("。" + reply, "template"))
+        return "".join(out)
 
     def _thin_heads(self, n) -> int:
         n = self.plan.thinned(int(n), self._head_calls, floor=2)
@@ -584,6 +653,24 @@ _MEASURE_TODO = "谁来抓、怎么抓、什么时候见效"
 _CARRIER_SAYS = (("要把", "作为重要抓手，持续抓深抓实，形成可复制、可推广的经验。"),
                  ("", "要在扩面提质上再下功夫，真正叫得响、立得住。"),
                  ("要继续擦亮", "这块牌子，推动由点到面、全域推开。"))
+#: Where a speaker's request begins in a clause (…，希望镇里牵头定个行业公约; 如果…，愿意支持): what a 座谈
+#: answers by name.
+_REQUEST = re.compile(r"(?:^|[，,])((?:建议|希望|提出|请求|恳请|如果|要是|能不能|能否).*)$")
+
+#: What the meeting makes of a request taken up in a key point, in turn (template wording, no commitment the
+#: config does not give: to study it, to try it, to take it into the plan).
+_REPLIES = ((("建议", "提出"), ("这个办法可以先试起来，在实践中完善。", "这个建议很实在，要认真研究吸纳。")),
+            (("如果", "要是"), ("我们就按这个思路来安排。", "这个条件要在工作安排中考虑进去。")),
+            (("",), ("这个意见很实在，{committee}要认真研究，能办的尽快办起来。",
+                    "{committee}要主动对接，能协调的抓紧协调。", "我们要把这个意见吸收到工作安排中去。")))
+
+
+def _requests(said: str) -> list[str]:
+    """The clauses of ``said`` that ask for something, without their end mark."""
+    clauses = [c.strip() for c in re.split(r"[；;。！？]", plain(str(said or ""))) if c.strip()]
+    return [m.group(1).rstrip("，,") for c in clauses if (m := _REQUEST.search(c))]
+
+
 #: What a phrase says for the superior committee when the config has no ``superior``.
 SUPERIOR = "上级党委"
 #: Sentences under one sub-point at most, whole and composed together (a 一要 paragraph of 150–400 characters).

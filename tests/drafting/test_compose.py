@@ -189,6 +189,36 @@ def test_zuotan_outline_answers_what_was_seen_and_said():
     assert "〔待补" not in text and "追责问责" not in text.split("三、")[-1]
 
 
+def test_zuotan_takes_up_each_request_by_name_where_its_problem_is_answered():
+    """听到的怎么办: a speaker's request (建议…、希望…、如果…愿意…) follows the measure for the problem on its matter,
+    by name and in the speaker's words; the close says who follows the requests up; part 一 promises nothing twice
+    (a reader's finding: 六件现成的事，正文一件没有; 点三漏一)."""
+    speakers = [{"name": "许秋萍", "post": "农贸市场党支部书记", "said": "建议主题党日改在晚上或收市后，分早晚两场"},
+                {"name": "常昊", "post": "快递网点负责人",
+                 "said": "担心开会占用分拣时间；如果活动能放在网点、时间不长，愿意支持"},
+                {"name": "宋立民", "post": "个体户党员", "said": "组织关系转过来手续不清楚，老家支部也舍不得放人；希望街道出个明白纸"}]
+    problems = ["农贸市场党支部每月主题党日参加的党员不到一半",
+                "物流园快递网点分拣员流动大，党员身份难摸清",
+                "商业街个体户党员组织关系转入街道的只有9人"]
+    config, d = draft_of(make("zuotan_outline", level="街道", place="柳渡街道", visits=["柳渡农贸市场"],
+                              speakers=speakers, points=["两新组织", "党员教育管理"], problems=problems))
+    assert_sound(config, d)
+    paragraphs = d.paragraphs
+    for name, words, problem in [("许秋萍", "许秋萍同志建议主题党日改在晚上或收市后，分早晚两场。", "主题党日"),
+                                 ("常昊", "常昊同志说，如果活动能放在网点、时间不长，愿意支持。", "分拣员"),
+                                 ("宋立民", "宋立民同志希望街道出个明白纸。", "组织关系")]:
+        where = [p for p in paragraphs if words in p]
+        assert len(where) == 1, name
+        assert "针对" in where[0] and problem in where[0].split(words)[0], where[0]
+    for b in d.blocks:
+        for s in b.spans:
+            if s.text == "建议主题党日改在晚上或收市后，分早晚两场":
+                assert s.source == "config:speakers[0].said"
+    text = "\n".join(paragraphs)
+    assert "建议很实在" not in text.split("二、")[0]  # answered later, not promised in part 一
+    assert text.count("会后，") == 1 and "给提建议的同志回话" in text.split("三、")[-1]
+
+
 @pytest.mark.parametrize("target", [1500, 2500, 3000, 4000, 6000])
 def test_length_lands_within_15_percent(target):
     """A four-point 讲话 of 1,500–6,000 characters is within reach without padding."""
