@@ -31,6 +31,15 @@ class Words:
 
     #: (text pattern, avoid pattern): under a head or part on 机关, 企业, 学校 …, no sentence of another domain
     domain: tuple[tuple[str, str], ...] = ()
+    #: (problem pattern, praise pattern): a crux's ``praise``, what no evaluation may say of someone whose problems
+    #: show that crux (主动性较强 beside 常委会一年只研究两次党建; 各项重点任务较好落实 beside 11项逾期)
+    praise: tuple[tuple[str, str], ...] = ()
+
+    def praise_avoid(self, problems) -> str | None:
+        """One pattern of the praise that ``problems`` (config problem texts) give the lie to, or None."""
+        said = [_matching(self.praise, _unquote(str(p))) for p in problems]
+        avoid = sorted({a for got in said for a in got})
+        return "|".join(f"(?:{a})" for a in avoid) if avoid else None
 
     def domain_avoid(self, text: str) -> str | None:
         """One pattern of what a body under ``text`` (a head and its part) may not say, or None."""
@@ -126,14 +135,16 @@ def words() -> Words:
                 for item in (m["contrary"].seq() if "contrary" in m else ())]
     domain = [_patterns(item.mapping(allowed=("text", "avoid"), required=("text", "avoid")), "text", "avoid")
               for item in (m["domain"].seq() if "domain" in m else ())]
-    crux, situational = [], []
+    crux, situational, praise = [], [], []
     for item in m["crux"].seq() if "crux" in m else ():
-        kind = item.mapping(allowed=("name", "problem", "answer", "todo", "measures"),
+        kind = item.mapping(allowed=("name", "problem", "answer", "todo", "measures", "praise"),
                             required=("name", "problem", "answer"))
+        if "praise" in kind:
+            praise.append(_patterns(kind, "problem", "praise"))
         for ident in kind["measures"].seq() if "measures" in kind else ():
             situational.append((ident.str(), kind["name"].str()))
         problem, answer = _patterns(kind, "problem", "answer")
         crux.append((kind["name"].str(), problem, answer, kind["todo"].str() if "todo" in kind else ""))
     return Words(tuple(stop), lst("theme"), frozenset(m["function_chars"].str() if "function_chars" in m else ""),
                  tuple(sorted(set(lst("problem")), key=lambda w: (-len(w), w))), lst("tic_openers"), lst("broad"),
-                 tuple(contrary), tuple(crux), tuple(situational), tuple(domain))
+                 tuple(contrary), tuple(crux), tuple(situational), tuple(domain), tuple(praise))

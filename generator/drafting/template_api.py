@@ -145,6 +145,9 @@ class TemplateApi:
             # under a head on 机关, 企业, 学校 …, no sentence of another domain (带领群众增收致富 in 机关党建)
             other = words().domain_avoid(f"{plain(near)} {self._section}")
             avoid = _either(avoid, other)
+        if category in ("evaluation", "achievement"):
+            # no praise the problems give the lie to: 主动性较强 of a secretary whose 常委会 met on 党建 twice
+            avoid = _either(avoid, words().praise_avoid(self._problems_of(slots.get("reporter"))))
         answered: list[str] = []
         if near:
             this = strip_enumerator(plain(near))
@@ -281,6 +284,14 @@ class TemplateApi:
         left = [(k, c) for k, c in enumerate(getattr(self._config, "carriers", ()) or ()) if k not in self._carriers_used]
         self._carriers_used.update(k for k, _ in left)
         return [mark(c, f"config:carriers[{k}]") for k, c in left]
+
+    def _problems_of(self, who) -> list[str]:
+        """The problems of the reporter addressed as ``who`` (a 点评's {reporter}), else the config's own."""
+        if who:
+            for r in self._config.reporters:
+                if short_name(r.name) == plain(str(who)) or r.name == plain(str(who)):
+                    return list(r.problems)
+        return list(self._config.problems)
 
     def _second_person(self, who: str, text: str) -> str:
         """The reporter named once (志强同志), then spoken to as 你 in every sentence after: readers found

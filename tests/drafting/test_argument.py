@@ -356,3 +356,28 @@ def test_a_village_secretary_hears_no_committees_words():
         _, d = draft(type="dianping", level="镇", seed=seed, reporters=[reporter])
         nexts = [b.text for b in d.blocks if b.text.startswith("下一步，")]
         assert nexts and not re.search(r"各村|村（社区）|本单位|专题研究", nexts[0]), nexts
+
+
+def test_no_praise_the_problems_give_the_lie_to():
+    """A reporter whose 常委会 studied 党建 twice is not told 主动性较强, and 11 tasks overdue is not preceded by
+    各项重点任务较好落实 (the last reading's findings): a crux's ``praise`` is kept out of evaluations and
+    achievements said of whoever has that problem."""
+    from generator.bank.words import words
+
+    mine = "县委常委会全年只专题研究党建工作2次，年初确定的4项党建重点任务逾期未完成"
+    overall = "全市年初确定的党建重点任务有11项逾期未完成"
+    pattern = re.compile(words().praise_avoid([mine]))
+    assert pattern.search("你抓党建工作的主动性较强") and pattern.search("推动基层党建各项重点任务较好落实")
+    other = {"name": "林书瑶", "post": "新城区委书记", "highlights": ["楼宇联合党委覆盖商务楼宇23栋"],
+             "problems": ["楼宇党群服务站“有阵地无活动”"]}
+    for seed in range(6):
+        _, d = draft(type="dianping", level="市", place="蒲岭市", seed=seed, problems=[overall],
+                     achievements=["全市新建两新组织党组织120个"],
+                     reporters=[{"name": "韩振宇", "post": "丰安县委书记", "highlights": ["推行“阳光议事”"],
+                                 "problems": [mine]}, other])
+        text = "\n".join(d.paragraphs)
+        his = text.split("韩振宇同志")[1].split("林书瑶同志")[0]
+        said = [s for s in re.split(r"[。；]", his) if "针对" not in s and "问题" not in s]
+        assert not any(pattern.search(s) for s in said), (seed, [s for s in said if pattern.search(s)])
+        first = text.split("二、")[0]
+        assert not re.search(words().praise_avoid([overall]), first.split(overall[:6])[0]), seed
