@@ -15,7 +15,7 @@ from generator.jobs import load, serialize
 from conftest import EXAMPLES, ROOT
 
 EXAMPLE_CONFIGS = sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.startswith("style"))
-TYPES = ["shuzhi_speech", "dianping", "zuotan_outline"]
+TYPES = ["shuzhi_speech", "dianping", "zuotan_outline", "dangjian_meeting"]
 
 
 def test_every_type_has_an_example():

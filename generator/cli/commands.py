@@ -334,12 +334,15 @@ def templates_new(type_id, name, base, out_dir) -> None:
 
 @templates.command("check")
 @click.argument("pack_dir", metavar="DIR")
-def templates_check(pack_dir) -> None:
+@click.option("--phrases", "phrase_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="试渲染时加入的短语库文件夹（可多次给出），与 render --phrases 相同。")
+def templates_check(pack_dir, phrase_dirs) -> None:
     """检查模板包（文件夹，或内置模板包的 id）：清单、语法，并用起步配置试渲染。"""
     from generator.drafting.authoring import check_pack
 
     warnings: list[str] = []
-    problems = check_pack(pack_dir, warnings)  # every problem inside the pack is a finding: exit 1
+    # every problem inside the pack is a finding: exit 1
+    problems = check_pack(pack_dir, warnings, phrase_dirs=_phrases(phrase_dirs))
     _print("\n".join([*(f"提示：{w}" for w in warnings), *problems, *([] if problems else ["模板包检查通过。"])]))
     if problems:
         sys.exit(1)

@@ -62,6 +62,8 @@ def new_pack(type_id: str, name: str, base: str, out_dir) -> Path:
     manifest = {
         "id": type_id, "name": name, "aliases": [name], "description": f"以 {base_pack.id} 为基础的自定义模板包",
         "template": "speech.j2", "starter": "starter.yaml", "extends": base_pack.id,
+        # the base's own phrases (its openings, closings) come along; set false for another kind of meeting
+        "inherit_phrases": True,
         "length": {"default": base_pack.default_length, "per_point": base_pack.per_point,
                    "per_reporter": base_pack.per_reporter, "min": base_pack.min_length, "max": base_pack.max_length},
         "requires": list(base_pack.requires),
@@ -103,14 +105,15 @@ _ARABIC_COUNT = re.compile(r"\d+\s*(?:点|条|项|个方面)")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
-def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
+def check_pack(pack_dir, warnings: list[str] | None = None, phrase_dirs=()) -> list[str]:
     """Problems with a pack folder: manifest, template syntax, and a trial render of its starter config.
 
     Everything wrong inside the pack — its manifest, an ``extends`` loop or a missing parent, a missing,
     empty or unreadable template or starter, a syntax error, a failed trial render — is a problem in the
     list (``templates check`` exits 1); only a folder that is not a pack at all is an InputError.
     ``warnings``, when given, collects what an author should hear but need not fix to render: phrases
-    that come back empty, themes no entry carries, Arabic digits before 点/条/项 in template text."""
+    that come back empty, themes no entry carries, Arabic digits before 点/条/项 in template text.
+    ``phrase_dirs``: the user's phrasebank folders the trial render uses (as ``render --phrases``)."""
     folder = Path(pack_dir)
     if not folder.exists():
         builtin = find_packs()
@@ -121,12 +124,12 @@ def check_pack(pack_dir, warnings: list[str] | None = None) -> list[str]:
     if not (folder / MANIFEST).is_file():
         raise InputError(f"这不是模板包：缺少 {MANIFEST}", path=folder)
     try:
-        return _check(folder, warnings)
+        return _check(folder, warnings, tuple(phrase_dirs))
     except InputError as exc:
         return [exc.format()]
 
 
-def _check(folder: Path, warnings: list[str] | None) -> list[str]:
+def _check(folder: Path, warnings: list[str] | None, phrase_dirs: tuple = ()) -> list[str]:
     from generator.drafting.compose import compose
     from generator.drafting.config import parse_config
 
@@ -170,7 +173,7 @@ def _check(folder: Path, warnings: list[str] | None) -> list[str]:
     try:
         text = starter_text(pack, user_dirs)
         config = parse_config(text, str(folder / pack.starter), type_resolver=lambda t: resolve_type(t, user_dirs))
-        draft = compose(config.replace(type=pack.id), template_dirs=user_dirs)
+        draft = compose(config.replace(type=pack.id), template_dirs=user_dirs, phrase_dirs=phrase_dirs)
         if not draft.char_count():
             problems.append(f"{own}：用起步配置试渲染，草稿是空的（0 字）：模板没有输出任何 @p、@h1 等行")
         if warnings is not None:

@@ -150,6 +150,8 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
     the other sentences that fit there (``meta["slots"]``, the workbench's 换一句)."""
     packs = find_packs(template_dirs)
     pack = packs[resolve_type(config.type, template_dirs)]
+    if config.type != pack.id:  # 述职评议点评 and dianping are one meeting type, so one draft (the draw is keyed by it)
+        config = config.replace(type=pack.id)
     missing = [k for k in pack.requires if not getattr(config, k, None)]
     if missing:
         raise InputError(f"{pack.name}需要配置项：{'、'.join(missing)}", path=config.source, key=missing[0])
@@ -170,8 +172,14 @@ def compose(config: Config, *, seed: int | None = None, template_dirs=(), phrase
                                   + pack.per_reporter * len(config.reporters))
         share = max(target, whole) // max(1, len(config.reporters))
         target = min(share, pack.per_reporter + EACH_FRAME) if pack.per_reporter else share
-    # A pack that extends another uses that meeting type's phrases too.
-    types = {config.type, *(p.id for p in extends_chain(pack, packs))}
+    # A pack that extends another uses that meeting type's phrases too, unless it says not (inherit_phrases:
+    # false: a 党建工作会议 on the 述职 template must not open with 述职's openings); the chain stops there.
+    chain = extends_chain(pack, packs)  # the pack itself first (config.type may be its Chinese name)
+    types = {config.type, pack.id}
+    for parent, child in zip(chain[1:], chain):
+        if not child.inherit_phrases:
+            break
+        types.add(parent.id)
     pools = pools_for(bank, config.year, types, config.level)
     cache: dict[tuple[int, float], Draft] = {}
     rendered: list[tuple[list, Draft]] = []  # each render with the questions it asked of its plan

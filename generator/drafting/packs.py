@@ -18,7 +18,8 @@ from generator.resources import templates_dir
 
 MANIFEST = "manifest.yaml"
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-_MANIFEST_KEYS = {"id", "name", "aliases", "description", "template", "starter", "extends", "length", "requires", "keys"}
+_MANIFEST_KEYS = {"id", "name", "aliases", "description", "template", "starter", "extends", "inherit_phrases", "length",
+                  "requires", "keys"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Pack:
     aliases: tuple[str, ...] = ()
     description: str = ""
     extends: str | None = None
+    #: whether the phrases written for the meeting types it extends are its own too (a 述职评议会讲话 variant: yes;
+    #: a 党建工作会议 built on the 述职 template: no — their openings speak of 述职)
+    inherit_phrases: bool = True
     default_length: int = 4000
     min_length: int = 1500
     max_length: int = 8000
@@ -50,7 +54,8 @@ class Pack:
         files = sorted(p.name for p in self.dir.iterdir() if p.is_file())
         lines = [f"{self.id}（{self.name}）  来源：{self.origin}", f"  文件夹：{self.dir}",
                  f"  说明：{self.description or '—'}", f"  别名：{'、'.join(self.aliases) or '—'}",
-                 f"  模板：{self.template}  起步配置：{self.starter}  继承：{self.extends or '—'}",
+                 f"  模板：{self.template}  起步配置：{self.starter}  继承：{self.extends or '—'}"
+                 + ("" if not self.extends else "（连同其短语）" if self.inherit_phrases else "（只继承模板，不用其短语）"),
                  f"  字数：默认 {self.default_length}"
                  + (f" + 每个主题 {self.per_point}" if self.per_point else "")
                  + (f" + 每位述职人 {self.per_reporter}" if self.per_reporter else "")
@@ -123,6 +128,12 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
     if raw_extends is not None and (extends is None or not _ID_RE.match(extends)):
         bad(m["extends"], "extends", "extends 应为另一个模板包的 id（一个名字，不是列表）")
         extends = None
+    inherit_phrases = True
+    if "inherit_phrases" in m:
+        if isinstance(m["inherit_phrases"].value, bool):
+            inherit_phrases = m["inherit_phrases"].value
+        else:
+            bad(m["inherit_phrases"], "inherit_phrases", "inherit_phrases 应为 true 或 false")
     lengths = {"default": 4000, "min": 1500, "max": 8000, "per_point": 0, "per_reporter": 0}
     if "length" in m and m["length"].value is not None:
         try:
@@ -155,6 +166,7 @@ def _read_manifest(folder: Path, origin: str) -> Pack:
     return Pack(
         id=pid, name=text("name") or pid, dir=folder, origin=origin, template=files["template"],
         starter=files["starter"], aliases=texts("aliases"), description=text("description"), extends=extends,
+        inherit_phrases=inherit_phrases,
         default_length=lengths["default"], min_length=lengths["min"], max_length=lengths["max"],
         per_point=lengths["per_point"], per_reporter=lengths["per_reporter"], requires=requires,
         keys=keys, manifest=data,

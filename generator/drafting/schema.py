@@ -68,7 +68,7 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
-    Key("type", "type", "会议类型", "会议类型：shuzhi_speech 述职评议会讲话、dianping 述职评议点评、zuotan_outline 座谈会讲话提纲"
+    Key("type", "type", "会议类型", "会议类型：shuzhi_speech 述职评议会讲话、dianping 述职评议点评、zuotan_outline 座谈会讲话提纲、dangjian_meeting 党建工作会议讲话"
         "（id 或中文名均可；自建模板包的类型也可）", required=True, default_zh="必填"),
     Key("place", "name", "地方名称", "地方名称，如 云溪区", required=True, default_zh="必填"),
     Key("level", "level", "行政层级", "行政层级：" + " ".join(LEVEL_WORDS) + "，决定“全区/区委/我区”等称谓", required=True,

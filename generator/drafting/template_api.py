@@ -20,7 +20,7 @@ from generator.bank.themes import load_themes, themes_of
 from generator.bank.years import year_facts
 from generator.drafting.chooser import Chooser, Pools, topic_clause
 from generator.drafting.plan import Plan
-from generator.bank.words import words
+from generator.bank.words import missed_cruxes, words
 from generator.bank.matter import head_keys
 from generator.zh import short_name, strip_enumerator, cn, count_word, enumerator
 
@@ -362,6 +362,7 @@ class TemplateApi:
                          point: str | None = None) -> list[tuple[str, str]]:
         answering: list[tuple[str, str]] = []
         owed: list[int] = []
+        spare: dict[int, tuple[str, str]] = {}  # a head on a problem's words but not its crux, kept in reserve
         for k in problems or ():
             k = int(k)
             if not 0 <= k < len(self._config.problems):
@@ -370,6 +371,12 @@ class TemplateApi:
             other = words().domain_avoid(f"{self._section} {self._config.problems[k]}")
             got = self._chooser.answering_heads(self._config.problems[k], 1, theme, avoid=other) \
                 if len(answering) < n else []
+            cruxes = words().cruxes(self._chooser.pools.matters.bare(self._config.problems[k]))
+            if got and cruxes and missed_cruxes(cruxes, got[0][1]):
+                # a head on the problem's words but not its crux (化解矛盾纠纷 for 本领不足) does not take it up:
+                # the problem goes to the head below that meets its crux, if the section has one
+                spare[k] = got[0]
+                got = []
             if got:
                 answering.append(got[0])
                 self._answer_for[got[0][1]] = [k]
@@ -387,6 +394,14 @@ class TemplateApi:
                 rest = [("", _TODO_HEAD.format(own))]
         else:
             rest = self._chooser.pick("point", n - len(answering), theme=theme, slots={}, head=True, avoid=avoid)
+        for k, head in spare.items():  # no head of the section meets the crux: the one on its words takes it up
+            cruxes = words().cruxes(self._chooser.pools.matters.bare(self._config.problems[k]))
+            if not any(not missed_cruxes(cruxes, text) for _eid, text in rest + answering):
+                if len(rest) + len(answering) >= n and rest:
+                    rest = rest[:-1]
+                answering.append(head)
+                self._answer_for[head[1]] = [k]
+                owed.remove(k)
         picks = rest[:1] + answering + rest[1:]
         # in the order a drafter argues a section (两个维护 first; 第一责任人 and 一岗双责 before 督查考核 —
         # readers found the reverse in every reading), ties in the order chosen
@@ -402,7 +417,11 @@ class TemplateApi:
             if not among:
                 break
             pm = matters.problem(self._config.problems[k])
-            best = max(among, key=lambda text: (len(matters.carried(pm, strip_enumerator(text))), -among.index(text)))
+            # a head that meets the problem's crux first (本领不足 goes under 加强教育培训, not under 化解矛盾纠纷,
+            # which shares more words with it: a reader's finding), then the one sharing most of its matter
+            cruxes = words().cruxes(matters.bare(self._config.problems[k]))
+            best = max(among, key=lambda text: (bool(cruxes) and not missed_cruxes(cruxes, plain(text)),
+                                                len(matters.carried(pm, strip_enumerator(text))), -among.index(text)))
             self._answer_for.setdefault(best, []).append(k)
             if best in free:
                 free.remove(best)

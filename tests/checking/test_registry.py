@@ -261,7 +261,7 @@ def test_docx_md_txt_same_findings(tmp_path):
     assert {"placeholder", "enumeration", "count_mismatch", "punctuation"} <= {f["rule"] for f in results[0]}
 
 
-@pytest.mark.parametrize("pack", ["shuzhi_speech", "dianping", "zuotan_outline"])
+@pytest.mark.parametrize("pack", ["shuzhi_speech", "dianping", "zuotan_outline", "dangjian_meeting"])
 def test_rendered_example_docx_and_md_agree_and_have_no_error(runner, tmp_path, pack):
     from conftest import EXAMPLES
 

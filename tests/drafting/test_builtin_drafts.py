@@ -15,8 +15,9 @@ from generator.bank.themes import load_themes
 
 BANK = load_phrasebank()
 THEMES = sorted(load_themes())
-TYPES = ("shuzhi_speech", "dianping", "zuotan_outline")
-LENGTHS = {"shuzhi_speech": (1500, 8000), "dianping": (1500, 8000), "zuotan_outline": (1200, 5000)}  # manifests
+TYPES = ("shuzhi_speech", "dianping", "zuotan_outline", "dangjian_meeting")
+LENGTHS = {"shuzhi_speech": (1500, 8000), "dianping": (1500, 8000), "zuotan_outline": (1200, 5000),
+           "dangjian_meeting": (1500, 9000)}  # manifests
 NAMES = ("周建国", "李红梅", "王立新", "陈晓峰", "赵敏", "刘洋", "孙丽", "马文斌", "何燕")
 POSTS = ("东城街道党工委书记", "西岭镇党委书记", "区教育局党委书记", "云溪经济开发区党工委书记")
 # Each reporter's facts are distinct: a fact two reporters share would repeat in the draft by the user's own doing.

@@ -140,7 +140,7 @@ def test_arbitrary_text_never_raises_anything_but_input_error(text):
         msg = err.format()
         assert msg.startswith("c.yaml") and any("\u4e00" <= ch <= "\u9fff" for ch in msg)
     else:
-        assert config.source == "c.yaml" and config.type in {"shuzhi_speech", "dianping", "zuotan_outline"}
+        assert config.source == "c.yaml" and config.type in {"shuzhi_speech", "dianping", "zuotan_outline", "dangjian_meeting"}
         assert config.place and config.year
 
 

@@ -30,8 +30,8 @@ def config(text_type="shuzhi_speech", dirs=(), extra=""):
 
 def test_builtin_packs():
     packs = find_packs()
-    assert list(packs) == ["dianping", "shuzhi_speech", "zuotan_outline"]
-    assert {p.name for p in packs.values()} == {"述职评议会讲话", "述职评议点评", "座谈会讲话提纲"}
+    assert list(packs) == ["dangjian_meeting", "dianping", "shuzhi_speech", "zuotan_outline"]
+    assert {p.name for p in packs.values()} == {"述职评议会讲话", "述职评议点评", "座谈会讲话提纲", "党建工作会议讲话"}
     assert packs["dianping"].requires == ("reporters",)
 
 
@@ -535,3 +535,74 @@ def test_a_plain_file_as_templates_folder_says_so(tmp_path):
         scan([tmp_path / "plainfile"])
     with pytest.raises(InputError, match="不存在"):
         scan([tmp_path / "nowhere"])
+
+
+def _openings(draft) -> set[str]:
+    return {s.source for b in draft.blocks for s in b.spans if s.source.startswith("phrase:drafting_shuzhi.")}
+
+
+def test_inherit_phrases_false_keeps_the_parents_meeting_phrases_out(tmp_path, runner):
+    """A pack on the 述职 template for another kind of meeting (inherit_phrases: false) uses none of the
+    述职评议会讲话's own phrases (its openings speak of 述职); by default a pack extending it does."""
+    assert runner.invoke(cli, ["templates", "new", "jiaoliu", "--name", "经验交流会讲话", "-o", str(tmp_path)]).exit_code == 0
+    manifest = tmp_path / "jiaoliu" / "manifest.yaml"
+    assert "inherit_phrases: true" in manifest.read_text(encoding="utf-8")
+    text = "type: jiaoliu\nplace: 云溪区\nlevel: 区\nyear: 2026\n"
+    inherited = compose(parse_config(text, "t.yaml", type_resolver=lambda t: t), template_dirs=[tmp_path])
+    assert _openings(inherited)
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("inherit_phrases: true", "inherit_phrases: false"),
+                        encoding="utf-8")
+    own = compose(parse_config(text, "t.yaml", type_resolver=lambda t: t), template_dirs=[tmp_path])
+    assert not _openings(own) and own.char_count() > 1000
+
+
+def test_a_type_given_by_its_chinese_name_drafts_the_same():
+    """type: 述职评议点评 and type: dianping are one draft (the pack's own phrases are found either way)."""
+    base = "place: 青榆县\nlevel: 县\nyear: 2026\nreporters: [{name: 刘志强, post: 石桥镇党委书记, problems: [小区党组织覆盖不全]}]\n"
+    by_id = compose(parse_config("type: dianping\n" + base, "t.yaml"))
+    by_name = compose(parse_config("type: 述职评议点评\n" + base, "t.yaml"))
+    assert by_id.paragraphs == by_name.paragraphs
+
+
+def test_inherit_phrases_must_be_a_bool(tmp_path):
+    pack = tmp_path / "x"
+    pack.mkdir()
+    (pack / "manifest.yaml").write_text("id: x\nname: 某会讲话\nextends: shuzhi_speech\ninherit_phrases: 是\n", encoding="utf-8")
+    (pack / "speech.j2").write_text('{% extends "shuzhi_speech/speech.j2" %}\n', encoding="utf-8")
+    (pack / "starter.yaml").write_text("type: x\nplace: 云溪区\nlevel: 区\nyear: 2026\n", encoding="utf-8")
+    problems = check_pack(pack)
+    assert any("inherit_phrases 应为 true 或 false" in p for p in problems), problems
+
+
+def test_the_readmes_own_meeting_type_walk_through(tmp_path, runner, monkeypatch):
+    """README 自建模板包: from templates new to a .docx whose sources name the user's own sentences — the steps as
+    written there (the template lines are read out of the README, so the two cannot drift apart)."""
+    import re as _re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    walk = readme.split("**从零做一种自己的会议类型")[1].split("```bash")[1].split("```")[0]
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["templates", "new", "minzhu_meeting", "--name", "民主生活会讲话", "--from",
+                               "dangjian_meeting", "-o", "我的模板"]).exit_code == 0
+    pack = tmp_path / "我的模板" / "minzhu_meeting"
+    manifest = pack / "manifest.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("inherit_phrases: true", "inherit_phrases: false"),
+                        encoding="utf-8")
+    template = [line[len("#      "):] for line in walk.splitlines() if _re.match(r"#      (\{[%{]|@)", line)]
+    assert len(template) == 7
+    (pack / "speech.j2").write_text("\n".join(template) + "\n", encoding="utf-8")
+    phrase = "\n".join(line[len("#      "):] for line in walk.splitlines()
+                       if _re.match(r"#      (- id|  category|  text|  meeting_types)", line))
+    (tmp_path / "我的短语").mkdir()
+    (tmp_path / "我的短语" / "民主生活会.yaml").write_text(phrase + "\n", encoding="utf-8")
+    checked = runner.invoke(cli, ["templates", "check", "我的模板/minzhu_meeting", "--phrases", "我的短语"])
+    assert checked.exit_code == 0 and "检查通过" in checked.output, checked.output
+    assert runner.invoke(cli, ["init", "minzhu_meeting", "--templates", "我的模板", "-o", "配置.yaml"]).exit_code == 0
+    config = (tmp_path / "配置.yaml").read_text(encoding="utf-8").replace("某某县", "云溪县").replace("某某区", "云溪区")
+    (tmp_path / "配置.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(cli, ["render", "配置.yaml", "--templates", "我的模板", "--phrases", "我的短语",
+                                 "-o", "讲话.docx", "--sources"])
+    assert result.exit_code == 0, result.output
+    sources = (tmp_path / "讲话.docx.sources.md").read_text(encoding="utf-8")
+    assert "用户短语库 我的短语:opening.001" in sources and "模板 minzhu_meeting/speech.j2" in sources
+    assert "领导班子2025年度民主生活会上的讲话" in sources and "述职" not in sources.split("## 第2段")[0]

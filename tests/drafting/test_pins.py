@@ -11,7 +11,7 @@ from generator.drafting.compose import compose
 from generator.drafting.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
-TYPES = ("shuzhi_speech", "dianping", "zuotan_outline")
+TYPES = ("shuzhi_speech", "dianping", "zuotan_outline", "dangjian_meeting")
 
 
 def _config(name: str) -> Config:
